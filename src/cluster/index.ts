@@ -1,0 +1,2 @@
+export * from "./free-runtime.js";
+export * from "./runtime.js";
