@@ -1,0 +1,2 @@
+export * from "./consumer-activity.js";
+export * from "./result.js";
