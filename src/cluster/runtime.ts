@@ -45,6 +45,9 @@ export type Endpoint =
 
 export type NodeListener = (node: string) => void;
 
+/** Called when the cluster-wide resource alarm state changes (any node's memory or disk alarm). */
+export type AlarmListener = (blocked: boolean, reasons: readonly string[]) => void;
+
 export interface BrokerRuntime {
   /** Broker node names; the first is where clients connect unless told otherwise. */
   readonly nodes: readonly string[];
@@ -76,4 +79,29 @@ export interface BrokerRuntime {
   onNodeDown(listener: NodeListener): void;
   /** Called when a node is back and has recovered its durable state. */
   onNodeUp(listener: NodeListener): void;
+
+  // Optional capabilities (a costed runtime has them; callers use `rt.hold?.(...)`).
+
+  /** Count `bytes` of message data as held in `node`'s memory (towards the high watermark). */
+  hold?(node: string, bytes: number): void;
+  /** Stop counting `bytes` held on `node` (message consumed, dropped or paged out). */
+  release?(node: string, bytes: number): void;
+  /**
+   * Resource alarms (docs/alarms.md): when any node crosses its memory watermark or disk limit,
+   * connections that publish are blocked cluster-wide until every alarm clears. The AMQP model
+   * sends connection.blocked / connection.unblocked and stops reading publishes meanwhile.
+   */
+  onAlarm?(listener: AlarmListener): void;
+  /** Whether a cluster-wide resource alarm is active now. */
+  alarmActive?(): boolean;
+  /**
+   * Credit flow (docs/flow-control.md): whether `proc` can take more work now. A channel feeding a
+   * queue process that is behind should wait with whenCredit before handing it the next message;
+   * the wait propagates back to the publisher as a lower publish rate.
+   */
+  hasCredit?(proc: ProcessRef): boolean;
+  /** Run action(arg) once `proc` has credit again (at once if it has). */
+  whenCredit?<A>(proc: ProcessRef, action: Action<A>, arg: A): void;
+  /** Whether node `a` can exchange messages with node `b` now (both up, no partition between). */
+  reachable?(a: string, b: string): boolean;
 }

@@ -1,0 +1,406 @@
+import type { RandomStreams } from "../engine/random.js";
+import { Signal } from "../engine/signal.js";
+import type { Action, Simulator } from "../engine/simulator.js";
+import type { Nanoseconds } from "../engine/time.js";
+import type { ClusterConfig } from "./config.js";
+import { opCost } from "./costs.js";
+import { NodeCpu } from "./cpu.js";
+import { Disk } from "./disk.js";
+import { NodeMemory } from "./memory.js";
+import { endpointKey, type LinkOverride, Network } from "./network.js";
+import type {
+  AlarmListener,
+  BrokerOp,
+  BrokerRuntime,
+  Endpoint,
+  NodeListener,
+  OpSize,
+  ProcessRef,
+} from "./runtime.js";
+
+export type NodeState = "up" | "down" | "paused";
+/** Why a node went down: crash (uncontrolled), stop (graceful), pause (partition handling), autoheal. */
+export type DownCause = "crash" | "stop" | "pause" | "autoheal";
+
+/** Something the cluster did, for markers on the report's time axes (faults forward these). */
+export interface ClusterEvent {
+  readonly time: Nanoseconds;
+  readonly kind: string;
+  readonly label: string;
+  readonly until?: Nanoseconds;
+}
+
+/** Partition information given to heal listeners (replicated queues resolve split brain here). */
+export interface HealInfo {
+  readonly groups: readonly (readonly string[])[];
+  /** Nodes whose changes since the partition are discarded (autoheal losers), or [] (ignore). */
+  readonly losers: readonly string[];
+}
+
+class BrokerNode {
+  state: NodeState = "up";
+  /** Incremented whenever the node goes down: transfers and syncs from an older epoch are void. */
+  epoch = 0;
+  downCause: DownCause | null = null;
+  constructor(
+    readonly name: string,
+    readonly cpu: NodeCpu,
+    readonly disk: Disk,
+    readonly memory: NodeMemory,
+  ) {}
+}
+
+interface Transfer {
+  action: Action<unknown>;
+  arg: unknown;
+  fromKey: string;
+  toKey: string;
+  from: BrokerNode | undefined;
+  to: BrokerNode | undefined;
+  fromEpoch: number;
+  toEpoch: number;
+}
+
+/**
+ * The costed runtime: nodes with cores, one Erlang process per queue / channel / connection, disks
+ * with batched fsync, memory against the high watermark, network links with latency, bandwidth
+ * and loss, partitions with RabbitMQ's partition-handling modes, crash / stop / start.
+ *
+ * Everything a node was doing is void once it goes down: queued CPU work is dropped, unsynced disk
+ * writes never complete, frames to or from it that were in flight never arrive.
+ */
+export class ClusterRuntime implements BrokerRuntime {
+  readonly nodes: readonly string[];
+  /** Cluster events (node down / up, partition, heal, alarm): subscribe to draw markers. */
+  readonly events = new Signal<ClusterEvent>();
+  private readonly byName = new Map<string, BrokerNode>();
+  private readonly network: Network;
+  private readonly downListeners: NodeListener[] = [];
+  private readonly upListeners: NodeListener[] = [];
+  private readonly alarmListeners: AlarmListener[] = [];
+  private readonly healListeners: ((info: HealInfo) => void)[] = [];
+  private readonly alarms = new Set<string>();
+  private groups: readonly (readonly string[])[] | null = null;
+  private partitionEpoch = 0;
+  private clientCounter: (node: string) => number = () => 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    random: RandomStreams,
+    readonly config: ClusterConfig,
+  ) {
+    if (config.nodes.length === 0) throw new RangeError("a cluster needs at least one node");
+    this.nodes = config.nodes.map((n) => n.name);
+    this.network = new Network(random, config.clientLink, config.nodeLink);
+    for (const spec of config.nodes) {
+      const memory = new NodeMemory({ ...config.memory, ...spec.memory }, (on) =>
+        this.setAlarm(`memory:${spec.name}`, on),
+      );
+      const node = new BrokerNode(
+        spec.name,
+        new NodeCpu(sim, spec.name, spec.cores, config.creditLimit),
+        new Disk(sim, { ...config.disk, ...spec.disk }),
+        memory,
+      );
+      this.byName.set(spec.name, node);
+    }
+    for (const l of config.links) this.overrideLink(l.between[0], l.between[1], l.override);
+  }
+
+  // ---- BrokerRuntime --------------------------------------------------------------------------
+
+  work<A>(proc: ProcessRef, op: BrokerOp, size: OpSize, action: Action<A>, arg: A): void {
+    const node = this.byName.get(proc.node);
+    if (node === undefined) throw new Error(`work on unknown node '${proc.node}'`);
+    if (node.state !== "up") return;
+    node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
+  }
+
+  send<A>(from: Endpoint, to: Endpoint, bytes: number, action: Action<A>, arg: A): void {
+    const fromNode = from.kind === "node" ? this.byName.get(from.name) : undefined;
+    const toNode = to.kind === "node" ? this.byName.get(to.name) : undefined;
+    if (fromNode !== undefined && fromNode.state !== "up") return;
+    if (toNode !== undefined && toNode.state !== "up") return;
+    const fromKey = endpointKey(from);
+    const toKey = endpointKey(to);
+    if (this.network.cut(fromKey, toKey)) return;
+    const t = this.network.arrival(this.sim.now, fromKey, toKey, bytes);
+    const tr: Transfer = {
+      action: action as Action<unknown>,
+      arg,
+      fromKey,
+      toKey,
+      from: fromNode,
+      to: toNode,
+      fromEpoch: fromNode?.epoch ?? 0,
+      toEpoch: toNode?.epoch ?? 0,
+    };
+    this.sim.scheduleAt(t, this.arrive, tr);
+  }
+
+  persist<A>(node: string, bytes: number, action: Action<A>, arg: A): void {
+    const n = this.node(node);
+    if (n.state !== "up") return;
+    n.disk.write(bytes, action, arg);
+  }
+
+  isUp(node: string): boolean {
+    return this.byName.get(node)?.state === "up";
+  }
+
+  onNodeDown(listener: NodeListener): void {
+    this.downListeners.push(listener);
+  }
+
+  onNodeUp(listener: NodeListener): void {
+    this.upListeners.push(listener);
+  }
+
+  hold(node: string, bytes: number): void {
+    this.node(node).memory.hold(bytes);
+  }
+
+  release(node: string, bytes: number): void {
+    this.node(node).memory.release(bytes);
+  }
+
+  onAlarm(listener: AlarmListener): void {
+    this.alarmListeners.push(listener);
+  }
+
+  alarmActive(): boolean {
+    return this.alarms.size > 0;
+  }
+
+  hasCredit(proc: ProcessRef): boolean {
+    return this.node(proc.node).cpu.hasCredit(proc.key);
+  }
+
+  whenCredit<A>(proc: ProcessRef, action: Action<A>, arg: A): void {
+    this.node(proc.node).cpu.whenCredit(proc.key, action, arg);
+  }
+
+  reachable(a: string, b: string): boolean {
+    if (!this.isUp(a) || !this.isUp(b)) return false;
+    return !this.network.cut(`n:${a}`, `n:${b}`);
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  state(node: string): NodeState {
+    return this.node(node).state;
+  }
+
+  downCause(node: string): DownCause | null {
+    return this.node(node).downCause;
+  }
+
+  /** Current partition groups, or null when the network is whole. */
+  get partition(): readonly (readonly string[])[] | null {
+    return this.groups;
+  }
+
+  /** CPU time used by a node so far, ns. */
+  cpuTime(node: string): Nanoseconds {
+    return this.node(node).cpu.busyTime;
+  }
+
+  memoryUsed(node: string): number {
+    return this.node(node).memory.used;
+  }
+
+  diskStats(node: string): { bytesWritten: number; syncs: number } {
+    const d = this.node(node).disk;
+    return { bytesWritten: d.bytesWritten, syncs: d.syncs };
+  }
+
+  /** Client connections per node, for autoheal's winner rule; set by the layer that owns clients. */
+  setClientCounter(counter: (node: string) => number): void {
+    this.clientCounter = counter;
+  }
+
+  onHeal(listener: (info: HealInfo) => void): void {
+    this.healListeners.push(listener);
+  }
+
+  // ---- control (faults call these) ------------------------------------------------------------
+
+  /** Uncontrolled crash: CPU work, unsynced writes, memory and in-flight frames are lost. */
+  crash(node: string): void {
+    this.down(this.node(node), "crash");
+  }
+
+  /** Graceful stop: pending disk writes are flushed first, then the node goes down. */
+  stop(node: string): void {
+    const n = this.node(node);
+    if (n.state !== "up") return;
+    n.disk.flushNow();
+    this.down(n, "stop");
+  }
+
+  /** Start (or resume) a node; its durable state is recovered by onNodeUp listeners. */
+  start(node: string): void {
+    const n = this.node(node);
+    if (n.state === "up") return;
+    n.state = "up";
+    n.downCause = null;
+    this.mark("node-up", `${node} up`);
+    for (const l of this.upListeners) l(node);
+    // A node that starts inside a minority pauses again once it notices (one tick later).
+    if (this.groups !== null && this.config.partitionHandling !== "ignore") {
+      this.sim.schedule(this.config.netTicktime, this.detect, this.partitionEpoch);
+    }
+  }
+
+  /** Cut node-node links between the groups; partition handling acts after net_ticktime. */
+  partitionNetwork(groups: readonly (readonly string[])[], until?: Nanoseconds): void {
+    this.groups = groups;
+    this.partitionEpoch++;
+    this.network.partition(groups);
+    this.mark("partition", `partition ${groups.map((g) => `[${g.join(", ")}]`).join(" ")}`, until);
+    this.sim.schedule(this.config.netTicktime, this.detect, this.partitionEpoch);
+  }
+
+  /** Restore node-node links and apply the partition-handling mode's recovery. */
+  heal(): void {
+    const groups = this.groups;
+    if (groups === null) return;
+    this.groups = null;
+    this.partitionEpoch++;
+    this.network.heal();
+    this.mark("heal", "partition healed");
+    const mode = this.config.partitionHandling;
+    const autoheal =
+      mode === "autoheal" ||
+      (mode === "pause_if_all_down" && this.config.pauseIfAllDown?.recover === "autoheal");
+    // Paused nodes resume (they poll for the majority and restart the rabbit application).
+    for (const n of this.byName.values()) {
+      if (n.state === "paused") this.sim.schedule(this.config.restartTime, this.resume, n);
+    }
+    let losers: string[] = [];
+    if (autoheal) {
+      const winner = this.winner(groups);
+      losers = this.nodes.filter((n) => !winner.includes(n) && this.isUp(n));
+      for (const l of losers) {
+        this.down(this.node(l), "autoheal");
+        this.sim.schedule(this.config.restartTime, this.resume, this.node(l));
+      }
+    }
+    const info: HealInfo = { groups, losers };
+    for (const l of this.healListeners) l(info);
+  }
+
+  /** Override the link between two endpoints (node or client names). Returns a function that restores it. */
+  overrideLink(a: string, b: string, o: LinkOverride): () => void {
+    const ka = this.byName.has(a) ? `n:${a}` : `c:${a}`;
+    const kb = this.byName.has(b) ? `n:${b}` : `c:${b}`;
+    const prev = this.network.override(ka, kb, o);
+    return () => {
+      this.network.override(ka, kb, prev);
+    };
+  }
+
+  /** Raise or clear a resource alarm by hand (memory / disk alarm faults). */
+  forceAlarm(kind: "memory" | "disk", node: string, on: boolean): void {
+    this.node(node);
+    this.setAlarm(`${kind}:${node}:forced`, on);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private node(name: string): BrokerNode {
+    const n = this.byName.get(name);
+    if (n === undefined) throw new Error(`unknown broker node '${name}' (nodes: ${this.nodes.join(", ")})`);
+    return n;
+  }
+
+  private readonly arrive = (tr: Transfer): void => {
+    const f = tr.from;
+    const t = tr.to;
+    if (f !== undefined && (f.state !== "up" || f.epoch !== tr.fromEpoch)) return;
+    if (t !== undefined && (t.state !== "up" || t.epoch !== tr.toEpoch)) return;
+    if (f !== undefined && t !== undefined && this.network.cut(tr.fromKey, tr.toKey)) return;
+    tr.action(tr.arg);
+  };
+
+  private down(n: BrokerNode, cause: DownCause): void {
+    if (n.state === "down" || (n.state === "paused" && cause === "pause")) return;
+    const wasUp = n.state === "up";
+    n.state = cause === "pause" ? "paused" : "down";
+    n.downCause = cause;
+    n.epoch++;
+    n.cpu.reset();
+    n.disk.reset();
+    n.memory.reset();
+    this.mark(
+      `node-${cause}`,
+      `${n.name} ${cause === "pause" ? "paused" : cause === "stop" ? "stopped" : cause === "crash" ? "crashed" : "restarted by autoheal"}`,
+    );
+    if (wasUp) for (const l of this.downListeners) l(n.name);
+  }
+
+  private readonly resume = (n: BrokerNode): void => {
+    if (n.state === "up") return;
+    if (n.state === "down" && n.downCause !== "autoheal" && n.downCause !== "pause") return;
+    this.start(n.name);
+  };
+
+  private readonly detect = (epoch: number): void => {
+    if (epoch !== this.partitionEpoch || this.groups === null) return;
+    const mode = this.config.partitionHandling;
+    if (mode === "pause_minority") {
+      const total = this.nodes.length;
+      for (const name of this.nodes) {
+        if (!this.isUp(name)) continue;
+        const seen = this.nodes.filter((o) => o === name || this.reachable(name, o)).length;
+        if (seen * 2 <= total) this.down(this.node(name), "pause");
+      }
+    } else if (mode === "pause_if_all_down") {
+      const listed = this.config.pauseIfAllDown?.nodes ?? [];
+      for (const name of this.nodes) {
+        if (!this.isUp(name) || listed.includes(name)) continue;
+        if (!listed.some((o) => this.reachable(name, o))) this.down(this.node(name), "pause");
+      }
+    }
+  };
+
+  /** Autoheal's winning side: most client connections, then most nodes, then first in order. */
+  private winner(groups: readonly (readonly string[])[]): readonly string[] {
+    const listed = new Set(groups.flat());
+    const all = [...groups, this.nodes.filter((n) => !listed.has(n))].filter((g) => g.length > 0);
+    let best = all[0]!;
+    let bestScore = [-1, -1];
+    for (const g of all) {
+      const up = g.filter((n) => this.isUp(n));
+      const score = [up.reduce((s, n) => s + this.clientCounter(n), 0), up.length];
+      if (score[0]! > bestScore[0]! || (score[0] === bestScore[0] && score[1]! > bestScore[1]!)) {
+        best = g;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private setAlarm(key: string, on: boolean): void {
+    const before = this.alarms.size > 0;
+    if (on) this.alarms.add(key);
+    else this.alarms.delete(key);
+    const after = this.alarms.size > 0;
+    if (on) this.mark("alarm", `resource alarm ${key.replace(":forced", "")}`);
+    if (before !== after) {
+      if (!after) this.mark("alarm-cleared", "resource alarms cleared");
+      const reasons = [...this.alarms].sort();
+      for (const l of this.alarmListeners) l(after, reasons);
+    }
+  }
+
+  private mark(kind: string, label: string, until?: Nanoseconds): void {
+    if (this.events.active) {
+      this.events.emit(
+        until === undefined
+          ? { time: this.sim.now, kind, label }
+          : { time: this.sim.now, kind, label, until },
+      );
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import type { Action, Simulator } from "../engine/simulator.js";
+import type { Nanoseconds } from "../engine/time.js";
+
+/**
+ * One Erlang process: a FIFO mailbox of costed operations served one at a time. Parallel arrays
+ * with a moving head, so queuing an operation allocates nothing once the arrays have grown.
+ */
+export class ErlangProcess {
+  /** Set when the node crashed: completions already scheduled for it are ignored. */
+  dead = false;
+  /** Running on a core or waiting in the node's run queue. */
+  scheduled = false;
+  private actions: Action<never>[] = [];
+  private args: unknown[] = [];
+  private costs: number[] = [];
+  private head = 0;
+  /** Callbacks waiting for the mailbox to drain below the credit threshold (credit flow). */
+  creditWaiters: { action: Action<unknown>; arg: unknown }[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly cpu: NodeCpu,
+  ) {}
+
+  /** Operations queued or running. */
+  get backlog(): number {
+    return this.actions.length - this.head;
+  }
+
+  push<A>(cost: Nanoseconds, action: Action<A>, arg: A): void {
+    this.actions.push(action as Action<never>);
+    this.args.push(arg);
+    this.costs.push(cost);
+  }
+
+  headCost(): Nanoseconds {
+    return this.costs[this.head]!;
+  }
+
+  /** Remove the operation at the head and run it. */
+  runHead(): void {
+    const h = this.head;
+    const action = this.actions[h] as Action<unknown>;
+    const arg = this.args[h];
+    this.args[h] = undefined;
+    this.head = h + 1;
+    if (this.head === this.actions.length) {
+      this.actions.length = 0;
+      this.args.length = 0;
+      this.costs.length = 0;
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.actions.length) {
+      this.actions = this.actions.slice(this.head);
+      this.args = this.args.slice(this.head);
+      this.costs = this.costs.slice(this.head);
+      this.head = 0;
+    }
+    action(arg);
+  }
+}
+
+/**
+ * A node's CPU: `cores` servers shared by its Erlang processes (a multi-server FIFO queue of
+ * runnable processes, like the BEAM's run queue). A process runs one operation per turn, then goes
+ * to the back of the run queue if others are waiting, so one process never uses more than one
+ * core and busy processes share cores round-robin.
+ */
+export class NodeCpu {
+  private readonly procs = new Map<string, ErlangProcess>();
+  private readonly runQueue: ErlangProcess[] = [];
+  private runHead = 0;
+  private busy = 0;
+  /** Total CPU time spent, ns (for utilisation = busyTime / (cores * elapsed)). */
+  busyTime: Nanoseconds = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly node: string,
+    readonly cores: number,
+    /** Backlog above which a process withholds credit (RabbitMQ credit_flow default 400). */
+    readonly creditLimit: number,
+  ) {
+    if (!(Number.isInteger(cores) && cores >= 1)) throw new RangeError(`cores must be >= 1, got ${cores}`);
+  }
+
+  process(key: string): ErlangProcess {
+    let p = this.procs.get(key);
+    if (p === undefined) {
+      p = new ErlangProcess(key, this);
+      this.procs.set(key, p);
+    }
+    return p;
+  }
+
+  /** Cores busy now. */
+  get coresBusy(): number {
+    return this.busy;
+  }
+
+  submit<A>(key: string, cost: Nanoseconds, action: Action<A>, arg: A): void {
+    const p = this.process(key);
+    p.push(cost, action, arg);
+    if (p.scheduled) return;
+    p.scheduled = true;
+    if (this.busy < this.cores) {
+      this.busy++;
+      this.start(p);
+    } else {
+      this.runQueue.push(p);
+    }
+  }
+
+  /** Drop every process and its mailbox (node crash). Scheduled completions become no-ops. */
+  reset(): void {
+    for (const p of this.procs.values()) p.dead = true;
+    this.procs.clear();
+    this.runQueue.length = 0;
+    this.runHead = 0;
+    this.busy = 0;
+  }
+
+  /** Whether `key` may take more work without exceeding its credit. */
+  hasCredit(key: string): boolean {
+    const p = this.procs.get(key);
+    return p === undefined || p.backlog < this.creditLimit;
+  }
+
+  /** Run action(arg) once `key`'s backlog is below the credit limit (at once if it already is). */
+  whenCredit<A>(key: string, action: Action<A>, arg: A): void {
+    const p = this.procs.get(key);
+    if (p === undefined || p.backlog < this.creditLimit) {
+      action(arg);
+      return;
+    }
+    p.creditWaiters.push({ action: action as Action<unknown>, arg });
+  }
+
+  private start(p: ErlangProcess): void {
+    const cost = p.headCost();
+    this.busyTime += cost;
+    this.sim.schedule(cost, this.complete, p);
+  }
+
+  private readonly complete = (p: ErlangProcess): void => {
+    if (p.dead) return;
+    p.runHead();
+    if (p.dead) return; // the operation crashed the node
+    // Credit flow: RabbitMQ grants more credit every 200 operations below a 400 backlog; granting
+    // as soon as the backlog falls under the limit is the continuous version of that.
+    if (p.creditWaiters.length > 0 && p.backlog < this.creditLimit) {
+      const waiters = p.creditWaiters;
+      p.creditWaiters = [];
+      for (const w of waiters) w.action(w.arg);
+    }
+    const rq = this.runQueue;
+    if (p.backlog > 0) {
+      if (this.runHead === rq.length) {
+        this.start(p); // nobody waiting for a core: keep it
+        return;
+      }
+      rq.push(p);
+    } else {
+      p.scheduled = false;
+    }
+    if (this.runHead < rq.length) {
+      const next = rq[this.runHead]!;
+      this.runHead++;
+      if (this.runHead === rq.length) {
+        rq.length = 0;
+        this.runHead = 0;
+      } else if (this.runHead > 4096 && this.runHead * 2 > rq.length) {
+        rq.splice(0, this.runHead);
+        this.runHead = 0;
+      }
+      this.start(next);
+    } else {
+      this.busy--;
+    }
+  };
+}
