@@ -1,2 +1,5 @@
+export * from "./binned.js";
+export * from "./collector.js";
 export * from "./consumer-activity.js";
+export * from "./histogram.js";
 export * from "./result.js";

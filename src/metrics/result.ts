@@ -167,6 +167,8 @@ export interface QueueSummary {
     readonly enqueued: number;
     readonly delivered: number;
     readonly redelivered: number;
+    /** Acked + auto-acked. */
+    readonly consumed: number;
     readonly acked: number;
     readonly rejected: number;
     readonly expired: number;
@@ -174,7 +176,7 @@ export interface QueueSummary {
     readonly dropped: number;
   };
   /** Per second over the run. */
-  readonly throughput: { readonly enqueued: number; readonly delivered: number; readonly acked: number };
+  readonly throughput: { readonly enqueued: number; readonly delivered: number; readonly consumed: number };
   /** Publish-to-delivery latency of deliveries from this queue, s. */
   readonly latency: LatencySummary;
   /** Enqueue-to-delivery wait in this queue, s. */
@@ -205,7 +207,8 @@ export interface ConsumerSummary {
   /** Time-weighted busy handlers / capacity over the run. */
   readonly utilisation: number;
   readonly delivered: number;
-  readonly acked: number;
+  /** Acked + auto-acked. */
+  readonly consumed: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +225,8 @@ export interface TimeSeries {
     readonly confirmed: readonly number[];
     readonly returned: readonly number[];
     readonly delivered: readonly number[];
-    readonly acked: readonly number[];
+    /** Acked + auto-acked. */
+    readonly consumed: readonly number[];
   };
   readonly exchanges: { readonly [exchange: string]: ExchangeSeries };
   readonly queues: { readonly [queue: string]: QueueSeries };
@@ -247,7 +251,8 @@ export interface QueueSeries {
   /** Per second. */
   readonly enqueued: readonly number[];
   readonly delivered: readonly number[];
-  readonly acked: readonly number[];
+  /** Acked + auto-acked. */
+  readonly consumed: readonly number[];
   /** Time-weighted mean ready / unacked messages in the bin. */
   readonly ready: readonly number[];
   readonly unacked: readonly number[];
@@ -267,7 +272,9 @@ export interface Histograms {
 /**
  * A distribution in seconds as log-spaced buckets: BUCKETS_PER_DECADE buckets per power of ten,
  * bucket k covering [10^(k/n), 10^((k+1)/n)) seconds. Only non-empty buckets are listed, in
- * increasing order. Values below 1 ns are counted in the first bucket.
+ * increasing order. Zero values (possible on a cost-free runtime) get their own bucket [0, 1e-9).
+ * Bucket counts are exact up to the 1/128 width of the underlying log-linear histogram: a value
+ * within 0.8 % of a bucket boundary may be counted in its neighbour.
  */
 export interface HistogramData {
   readonly unit: "s";

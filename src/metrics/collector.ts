@@ -1,0 +1,734 @@
+import { FATES, type Fate, LOSS_CAUSES, type LossCause } from "../amqp/fate.js";
+import type {
+  BrokerSignals,
+  ConfirmedSignal,
+  DeadLetteredSignal,
+  DeliveredSignal,
+  DroppedSignal,
+  EnqueuedSignal,
+  EventMarkerSignal,
+  ExpiredSignal,
+  FateSignal,
+  PublishedSignal,
+  ReturnedSignal,
+  RoutedSignal,
+  SettledSignal,
+} from "../amqp/signals.js";
+import type { Nanoseconds } from "../engine/time.js";
+import { BinnedCounter, BinnedLevel } from "./binned.js";
+import type { ClientSignals, ConsumerActivitySignal } from "./consumer-activity.js";
+import { LogLinearHistogram } from "./histogram.js";
+import {
+  type DepthSummary,
+  EMPTY_TOPOLOGY,
+  type FateCounts,
+  type JsonObject,
+  type JsonValue,
+  type LatencySummary,
+  type Marker,
+  RESULT_FORMAT,
+  RESULT_UNITS,
+  RESULT_VERSION,
+  type RunResult,
+  roundNumber,
+  type ScenarioInfo,
+  type Topology,
+} from "./result.js";
+
+export interface CollectorOptions {
+  /** Width of the time-series bins, ns (see defaultBinWidth). */
+  readonly binWidth: Nanoseconds;
+  /** Consumer utilisation source (clients / RPC servers emit on it). */
+  readonly clientSignals?: ClientSignals;
+  /** Buckets per decade of the exported histograms (default 10). */
+  readonly bucketsPerDecade?: number;
+}
+
+/** What the run pipeline knows at the end that the signals do not carry. */
+export interface RunMeta {
+  readonly scenario: ScenarioInfo;
+  /** Simulated end time, ns. Rates divide by it. */
+  readonly endTime: Nanoseconds;
+  readonly events: number;
+  readonly stopReason: string;
+  /** amqpsim's version (package.json). */
+  readonly generatorVersion: string;
+  /** Declared topology from the scenario builder; the collector adds message counts. */
+  readonly topology?: Topology;
+  readonly rpc?: JsonObject;
+  readonly slo?: JsonObject;
+  readonly extensions?: { readonly [section: string]: JsonValue };
+}
+
+const NS_PER_S = 1e9;
+
+/**
+ * A bin width giving 100 to 250 bins for a run of `duration` ns: duration / 250 rounded up to a
+ * 1-2-5 step (1 ms, 2 ms, 5 ms, 10 ms ... ), never below 1 ms.
+ */
+export function defaultBinWidth(duration: Nanoseconds): Nanoseconds {
+  const target = Math.max(duration / 250, 1e6);
+  const pow = 10 ** Math.floor(Math.log10(target));
+  for (const m of [1, 2, 5, 10]) if (m * pow >= target) return m * pow;
+  return 10 * pow;
+}
+
+type MutableFates = { [F in Fate]: number };
+const zeroFates = (): MutableFates => Object.fromEntries(FATES.map((f) => [f, 0])) as MutableFates;
+
+class QueueStats {
+  readonly ready: BinnedLevel;
+  readonly unacked: BinnedLevel;
+  readonly depth: BinnedLevel;
+  readonly enqueued: BinnedCounter;
+  readonly delivered: BinnedCounter;
+  readonly consumed: BinnedCounter;
+  redelivered = 0;
+  acked = 0;
+  rejected = 0;
+  expired = 0;
+  deadLettered = 0;
+  dropped = 0;
+  readonly latency = new LogLinearHistogram();
+  readonly wait = new LogLinearHistogram();
+  readonly fates = zeroFates();
+  /** msgIds of copies in this queue delivered at least once / more than once (live copies only). */
+  readonly seen = new Set<number>();
+  readonly dup = new Set<number>();
+
+  constructor(w: Nanoseconds) {
+    this.ready = new BinnedLevel(w);
+    this.unacked = new BinnedLevel(w);
+    this.depth = new BinnedLevel(w);
+    this.enqueued = new BinnedCounter(w);
+    this.delivered = new BinnedCounter(w);
+    this.consumed = new BinnedCounter(w);
+  }
+}
+
+class ExchangeStats {
+  readonly published: BinnedCounter;
+  readonly unroutable: BinnedCounter;
+  constructor(w: Nanoseconds) {
+    this.published = new BinnedCounter(w);
+    this.unroutable = new BinnedCounter(w);
+  }
+}
+
+class GroupStats {
+  readonly busy: BinnedLevel;
+  readonly capacity: BinnedLevel;
+  instances = 0;
+  constructor(w: Nanoseconds) {
+    this.busy = new BinnedLevel(w);
+    this.capacity = new BinnedLevel(w);
+  }
+}
+
+/**
+ * Subscribes to the model's signals and builds the RunResult (DESIGN.md "Data flow"). The model
+ * keeps no statistics; this is the only place counts, depths and latencies are accumulated.
+ *
+ * Latency is end to end: from PublishedSignal.publishedAt (the client handed the message to its
+ * library) to each delivery to a consumer, as RabbitMQ PerfTest measures it. Queue wait is from
+ * enqueue to delivery. Confirm latency is from publishedAt to the publisher confirm.
+ *
+ * Fate conservation: copies started = one per queue in each RoutedSignal (one for an unroutable
+ * message) + messages lost on the network before routing (fate "lost", cause "network", no
+ * queue). `fates.conserved` says whether the FateSignals match that count exactly.
+ */
+export class RunCollector {
+  private readonly w: Nanoseconds;
+  private readonly bucketsPerDecade: number;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  private published = 0;
+  private publishedBytes = 0;
+  private confirmed = 0;
+  private nacked = 0;
+  private returned = 0;
+  private unroutable = 0;
+  private delivered = 0;
+  private redelivered = 0;
+  private consumed = 0;
+  private acked = 0;
+  private rejected = 0;
+  private expired = 0;
+  private deadLettered = 0;
+  private dropped = 0;
+  private lost = 0;
+  private channelErrors = 0;
+  private enqueued = 0;
+  private copiesStarted = 0;
+  private duplicates = 0;
+
+  private readonly tPublished: BinnedCounter;
+  private readonly tConfirmed: BinnedCounter;
+  private readonly tReturned: BinnedCounter;
+  private readonly tDelivered: BinnedCounter;
+  private readonly tConsumed: BinnedCounter;
+
+  private readonly latency = new LogLinearHistogram();
+  private readonly confirmLatency = new LogLinearHistogram();
+  private readonly queueWait = new LogLinearHistogram();
+
+  /** Latency of deliveries in the current bin; flushed into the per-bin arrays when a bin ends. */
+  private readonly binLatency = new LogLinearHistogram();
+  private binLatencyIndex = 0;
+  private readonly binP50: (number | null)[] = [];
+  private readonly binP95: (number | null)[] = [];
+  private readonly binP99: (number | null)[] = [];
+  private readonly binCount: number[] = [];
+
+  private readonly queues = new Map<string, QueueStats>();
+  private readonly exchanges = new Map<string, ExchangeStats>();
+  private readonly groups = new Map<string, GroupStats>();
+  private readonly instances = new Map<string, { group: string; busy: number; capacity: number }>();
+  private readonly byPublisher = new Map<string, number>();
+  private readonly deliveredByConsumer = new Map<string, number>();
+  private readonly consumedByConsumer = new Map<string, number>();
+  private readonly byBinding = new Map<string, number>();
+
+  private readonly totalFates = zeroFates();
+  private readonly unqueuedFates = zeroFates();
+  private readonly lostByCause = Object.fromEntries(LOSS_CAUSES.map((c) => [c, 0])) as {
+    [C in LossCause]: number;
+  };
+  private confirmedLost = 0;
+  private readonly markers: Marker[] = [];
+  private finished = false;
+
+  constructor(signals: BrokerSignals, options: CollectorOptions) {
+    if (!(options.binWidth > 0)) throw new RangeError(`binWidth must be > 0 ns, got ${options.binWidth}`);
+    this.w = options.binWidth;
+    this.bucketsPerDecade = options.bucketsPerDecade ?? 10;
+    this.tPublished = new BinnedCounter(this.w);
+    this.tConfirmed = new BinnedCounter(this.w);
+    this.tReturned = new BinnedCounter(this.w);
+    this.tDelivered = new BinnedCounter(this.w);
+    this.tConsumed = new BinnedCounter(this.w);
+    const u = this.unsubscribe;
+    u.push(signals.published.subscribe((s) => this.onPublished(s)));
+    u.push(signals.routed.subscribe((s) => this.onRouted(s)));
+    u.push(signals.enqueued.subscribe((s) => this.onEnqueued(s)));
+    u.push(signals.delivered.subscribe((s) => this.onDelivered(s)));
+    u.push(signals.settled.subscribe((s) => this.onSettled(s)));
+    u.push(signals.returned.subscribe((s) => this.onReturned(s)));
+    u.push(signals.confirmed.subscribe((s) => this.onConfirmed(s)));
+    u.push(signals.expired.subscribe((s) => this.onExpired(s)));
+    u.push(signals.deadLettered.subscribe((s) => this.onDeadLettered(s)));
+    u.push(signals.dropped.subscribe((s) => this.onDropped(s)));
+    u.push(signals.fate.subscribe((s) => this.onFate(s)));
+    u.push(signals.channelError.subscribe(() => this.channelErrors++));
+    u.push(signals.marker.subscribe((s) => this.onMarker(s)));
+    if (options.clientSignals) {
+      u.push(options.clientSignals.consumerActivity.subscribe((s) => this.onActivity(s)));
+    }
+  }
+
+  // --- signal handlers ------------------------------------------------------------------------
+
+  private queue(name: string): QueueStats {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new QueueStats(this.w);
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private exchange(name: string): ExchangeStats {
+    let e = this.exchanges.get(name);
+    if (!e) {
+      e = new ExchangeStats(this.w);
+      this.exchanges.set(name, e);
+    }
+    return e;
+  }
+
+  private depth(s: { time: Nanoseconds; queue: string; ready: number; unacked: number }): QueueStats {
+    const q = this.queue(s.queue);
+    q.ready.set(s.time, s.ready);
+    q.unacked.set(s.time, s.unacked);
+    q.depth.set(s.time, s.ready + s.unacked);
+    return q;
+  }
+
+  private onPublished(s: PublishedSignal): void {
+    this.published++;
+    this.publishedBytes += s.bytes;
+    this.tPublished.add(s.time);
+    this.exchange(s.exchange).published.add(s.time);
+    this.byPublisher.set(s.publisher, (this.byPublisher.get(s.publisher) ?? 0) + 1);
+  }
+
+  private onRouted(s: RoutedSignal): void {
+    if (s.queues.length === 0) {
+      this.unroutable++;
+      this.copiesStarted++;
+      this.exchange(s.exchange).unroutable.add(s.time);
+    } else {
+      this.copiesStarted += s.queues.length;
+    }
+    for (const b of s.bindings) {
+      const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
+      this.byBinding.set(k, (this.byBinding.get(k) ?? 0) + 1);
+    }
+  }
+
+  private onEnqueued(s: EnqueuedSignal): void {
+    this.enqueued++;
+    this.depth(s).enqueued.add(s.time);
+  }
+
+  private onDelivered(s: DeliveredSignal): void {
+    const q = this.depth(s);
+    this.delivered++;
+    q.delivered.add(s.time);
+    this.tDelivered.add(s.time);
+    const lat = s.time - s.publishedAt;
+    this.latency.record(lat);
+    q.latency.record(lat);
+    const wait = s.time - s.enqueuedAt;
+    this.queueWait.record(wait);
+    q.wait.record(wait);
+    this.recordBinLatency(s.time, lat);
+    if (s.redelivered) {
+      this.redelivered++;
+      q.redelivered++;
+    }
+    if (q.seen.has(s.msgId)) {
+      if (!q.dup.has(s.msgId)) {
+        q.dup.add(s.msgId);
+        this.duplicates++;
+      }
+    } else {
+      q.seen.add(s.msgId);
+    }
+    this.deliveredByConsumer.set(s.consumer, (this.deliveredByConsumer.get(s.consumer) ?? 0) + 1);
+    if (s.autoAck) this.countConsumed(q, s.time, s.consumer);
+  }
+
+  private countConsumed(q: QueueStats, time: Nanoseconds, consumer: string): void {
+    this.consumed++;
+    q.consumed.add(time);
+    this.tConsumed.add(time);
+    this.consumedByConsumer.set(consumer, (this.consumedByConsumer.get(consumer) ?? 0) + 1);
+  }
+
+  private recordBinLatency(time: Nanoseconds, lat: Nanoseconds): void {
+    const b = Math.floor(time / this.w);
+    if (b !== this.binLatencyIndex) this.flushBinLatency(b);
+    this.binLatency.record(lat);
+  }
+
+  /** Close the current latency bin and move to bin `next` (bins in between had no deliveries). */
+  private flushBinLatency(next: number): void {
+    const h = this.binLatency;
+    const i = this.binLatencyIndex;
+    while (this.binCount.length < i) {
+      this.binCount.push(0);
+      this.binP50.push(null);
+      this.binP95.push(null);
+      this.binP99.push(null);
+    }
+    this.binCount.push(h.count);
+    this.binP50.push(h.count ? h.quantile(0.5) / NS_PER_S : null);
+    this.binP95.push(h.count ? h.quantile(0.95) / NS_PER_S : null);
+    this.binP99.push(h.count ? h.quantile(0.99) / NS_PER_S : null);
+    h.reset();
+    this.binLatencyIndex = next;
+  }
+
+  private onSettled(s: SettledSignal): void {
+    const q = this.depth(s);
+    if (s.kind === "ack") {
+      this.acked++;
+      q.acked++;
+      this.countConsumed(q, s.time, s.consumer);
+    } else {
+      this.rejected++;
+      q.rejected++;
+    }
+  }
+
+  private onReturned(s: ReturnedSignal): void {
+    this.returned++;
+    this.tReturned.add(s.time);
+  }
+
+  private onConfirmed(s: ConfirmedSignal): void {
+    if (s.ack) {
+      this.confirmed++;
+      this.tConfirmed.add(s.time);
+      this.confirmLatency.record(s.time - s.publishedAt);
+    } else {
+      this.nacked++;
+    }
+  }
+
+  private onExpired(s: ExpiredSignal): void {
+    this.expired++;
+    this.depth(s).expired++;
+  }
+
+  private onDeadLettered(s: DeadLetteredSignal): void {
+    this.deadLettered++;
+    this.depth(s).deadLettered++;
+  }
+
+  private onDropped(s: DroppedSignal): void {
+    this.dropped++;
+    this.depth(s).dropped++;
+  }
+
+  private onFate(s: FateSignal): void {
+    this.totalFates[s.fate]++;
+    if (s.queue === null) {
+      this.unqueuedFates[s.fate]++;
+      if (s.fate === "lost" && s.lossCause === "network") this.copiesStarted++;
+    } else {
+      const q = this.queue(s.queue);
+      q.fates[s.fate]++;
+      q.seen.delete(s.msgId);
+      q.dup.delete(s.msgId);
+    }
+    if (s.fate === "lost") {
+      this.lost++;
+      if (s.lossCause) this.lostByCause[s.lossCause]++;
+      if (s.confirmedBeforeLoss) this.confirmedLost++;
+    }
+  }
+
+  private onMarker(s: EventMarkerSignal): void {
+    const m: Marker =
+      s.until === undefined
+        ? { time: secs(s.time), kind: s.kind, label: s.label }
+        : { time: secs(s.time), kind: s.kind, label: s.label, until: secs(s.until) };
+    this.markers.push(m);
+  }
+
+  private onActivity(s: ConsumerActivitySignal): void {
+    let inst = this.instances.get(s.instance);
+    let g = this.groups.get(s.group);
+    if (!g) {
+      g = new GroupStats(this.w);
+      this.groups.set(s.group, g);
+    }
+    if (!inst) {
+      inst = { group: s.group, busy: 0, capacity: s.capacity };
+      this.instances.set(s.instance, inst);
+      g.instances++;
+      g.capacity.set(s.time, g.capacity.value + s.capacity);
+    }
+    g.busy.set(s.time, g.busy.value - inst.busy + s.busy);
+    inst.busy = s.busy;
+  }
+
+  // --- finish ---------------------------------------------------------------------------------
+
+  /** Stop listening and build the result. Call once, after the run. */
+  finish(meta: RunMeta): RunResult {
+    if (this.finished) throw new Error("RunCollector.finish called twice");
+    this.finished = true;
+    for (const u of this.unsubscribe) u();
+    const end = meta.endTime;
+    const endS = end / NS_PER_S;
+    const topo = meta.topology ?? EMPTY_TOPOLOGY;
+    const nBins = Math.max(1, Math.ceil(end / this.w));
+    // width of bin i in ns (the last one may be partial)
+    const widths = Array.from({ length: nBins }, (_, i) => Math.max(0, Math.min(this.w, end - i * this.w)));
+    const rate = (c: BinnedCounter): number[] =>
+      fold(c.perBin, nBins, (a, b) => a + b).map((n, i) =>
+        r(widths[i]! > 0 ? n / (widths[i]! / NS_PER_S) : 0),
+      );
+    const perSec = (n: number): number => r(endS > 0 ? n / endS : 0);
+    const levelMean = (l: BinnedLevel): number[] =>
+      fold(l.binIntegral, nBins, (a, b) => a + b).map((x, i) => r(widths[i]! > 0 ? x / widths[i]! : 0));
+    const levelMax = (l: BinnedLevel): number[] => fold(l.binMax, nBins, Math.max);
+
+    for (const q of this.queues.values()) {
+      q.ready.advance(end);
+      q.unacked.advance(end);
+      q.depth.advance(end);
+    }
+    for (const g of this.groups.values()) {
+      g.busy.advance(end);
+      g.capacity.advance(end);
+    }
+    this.flushBinLatency(this.binLatencyIndex + 1);
+
+    const queueNames = sortedUnion(
+      this.queues.keys(),
+      topo.queues.map((q) => q.name),
+    );
+    const exchangeNames = sortedUnion(
+      this.exchanges.keys(),
+      topo.exchanges.map((e) => e.name),
+    );
+    const groupOf = this.consumerGroupResolver(topo);
+    const groupDelivered = new Map<string, number>();
+    const groupConsumed = new Map<string, number>();
+    for (const [c, n] of this.deliveredByConsumer) addTo(groupDelivered, groupOf(c), n);
+    for (const [c, n] of this.consumedByConsumer) addTo(groupConsumed, groupOf(c), n);
+    const groupNames = sortedUnion(
+      this.groups.keys(),
+      topo.consumers.map((c) => c.name),
+    );
+
+    const emptyQ = new QueueStats(this.w);
+    const emptyE = new ExchangeStats(this.w);
+
+    const summaryQueues: Record<string, unknown> = {};
+    const seriesQueues: Record<string, unknown> = {};
+    const fateQueues: Record<string, FateCounts> = {};
+    for (const name of queueNames) {
+      const q = this.queues.get(name) ?? emptyQ;
+      summaryQueues[name] = {
+        depth: depthSummary(q.depth, end),
+        ready: depthSummary(q.ready, end),
+        unacked: depthSummary(q.unacked, end),
+        counts: {
+          enqueued: q.enqueued.total,
+          delivered: q.delivered.total,
+          redelivered: q.redelivered,
+          consumed: q.consumed.total,
+          acked: q.acked,
+          rejected: q.rejected,
+          expired: q.expired,
+          deadLettered: q.deadLettered,
+          dropped: q.dropped,
+        },
+        throughput: {
+          enqueued: perSec(q.enqueued.total),
+          delivered: perSec(q.delivered.total),
+          consumed: perSec(q.consumed.total),
+        },
+        latency: latencySummary(q.latency),
+        queueWait: latencySummary(q.wait),
+      };
+      seriesQueues[name] = {
+        enqueued: rate(q.enqueued),
+        delivered: rate(q.delivered),
+        consumed: rate(q.consumed),
+        ready: levelMean(q.ready),
+        unacked: levelMean(q.unacked),
+        depthMax: levelMax(q.depth),
+      };
+      fateQueues[name] = { ...q.fates };
+    }
+
+    const summaryExchanges: Record<string, unknown> = {};
+    const seriesExchanges: Record<string, unknown> = {};
+    for (const name of exchangeNames) {
+      const e = this.exchanges.get(name) ?? emptyE;
+      summaryExchanges[name] = {
+        published: e.published.total,
+        unroutable: e.unroutable.total,
+        rate: perSec(e.published.total),
+      };
+      seriesExchanges[name] = { published: rate(e.published), unroutable: rate(e.unroutable) };
+    }
+
+    const summaryConsumers: Record<string, unknown> = {};
+    const seriesConsumers: Record<string, unknown> = {};
+    for (const name of groupNames) {
+      const g = this.groups.get(name);
+      summaryConsumers[name] = {
+        instances: g ? g.instances : 0,
+        capacity: g ? g.capacity.value : 0,
+        utilisation: g && g.capacity.integral > 0 ? r(g.busy.integral / g.capacity.integral) : 0,
+        delivered: groupDelivered.get(name) ?? 0,
+        consumed: groupConsumed.get(name) ?? 0,
+      };
+      const busy = g ? fold(g.busy.binIntegral, nBins, (a, b) => a + b) : new Array<number>(nBins).fill(0);
+      const cap = g ? fold(g.capacity.binIntegral, nBins, (a, b) => a + b) : new Array<number>(nBins).fill(0);
+      seriesConsumers[name] = { utilisation: busy.map((b, i) => (cap[i]! > 0 ? r(b / cap[i]!) : 0)) };
+    }
+
+    const fateTotal = FATES.reduce((a, f) => a + this.totalFates[f], 0);
+    const publisherOf = prefixResolver(topo.producers.map((p) => p.name));
+    const producerMessages = new Map<string, number>();
+    for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n);
+
+    const topology: Topology = {
+      exchanges: topo.exchanges.map((e) => ({
+        ...e,
+        messages: this.exchanges.get(e.name)?.published.total ?? 0,
+      })),
+      queues: topo.queues.map((q) => ({ ...q, messages: this.queues.get(q.name)?.enqueued.total ?? 0 })),
+      bindings: topo.bindings.map((b) => ({
+        ...b,
+        messages: this.byBinding.get(bindingKey(b.source, b.destination, b.destinationKind, b.key)) ?? 0,
+      })),
+      producers: topo.producers.map((p) => ({ ...p, messages: producerMessages.get(p.name) ?? 0 })),
+      consumers: topo.consumers.map((c) => ({ ...c, messages: groupDelivered.get(c.name) ?? 0 })),
+    };
+
+    const result: RunResult = {
+      format: RESULT_FORMAT,
+      version: RESULT_VERSION,
+      units: RESULT_UNITS,
+      generator: { name: "amqpsim", version: meta.generatorVersion },
+      scenario: meta.scenario,
+      run: { endTime: r(endS), events: meta.events, stopReason: meta.stopReason },
+      summary: {
+        counts: {
+          published: this.published,
+          publishedBytes: this.publishedBytes,
+          enqueued: this.enqueued,
+          confirmed: this.confirmed,
+          nacked: this.nacked,
+          returned: this.returned,
+          unroutable: this.unroutable,
+          delivered: this.delivered,
+          redelivered: this.redelivered,
+          consumed: this.consumed,
+          acked: this.acked,
+          rejected: this.rejected,
+          expired: this.expired,
+          deadLettered: this.deadLettered,
+          dropped: this.dropped,
+          lost: this.lost,
+          channelErrors: this.channelErrors,
+        },
+        throughput: {
+          published: perSec(this.published),
+          publishedBytes: perSec(this.publishedBytes),
+          confirmed: perSec(this.confirmed),
+          returned: perSec(this.returned),
+          delivered: perSec(this.delivered),
+          consumed: perSec(this.consumed),
+          acked: perSec(this.acked),
+        },
+        latency: latencySummary(this.latency),
+        confirmLatency: latencySummary(this.confirmLatency),
+        queueWait: latencySummary(this.queueWait),
+        queues: summaryQueues as RunResult["summary"]["queues"],
+        exchanges: summaryExchanges as RunResult["summary"]["exchanges"],
+        consumers: summaryConsumers as RunResult["summary"]["consumers"],
+      },
+      timeSeries: {
+        binWidth: r(this.w / NS_PER_S),
+        time: widths.map((_, i) => r((i * this.w) / NS_PER_S)),
+        total: {
+          published: rate(this.tPublished),
+          confirmed: rate(this.tConfirmed),
+          returned: rate(this.tReturned),
+          delivered: rate(this.tDelivered),
+          consumed: rate(this.tConsumed),
+        },
+        exchanges: seriesExchanges as RunResult["timeSeries"]["exchanges"],
+        queues: seriesQueues as RunResult["timeSeries"]["queues"],
+        latency: {
+          count: fold(this.binCount, nBins, (a, b) => a + b),
+          p50: padNull(this.binP50, nBins),
+          p95: padNull(this.binP95, nBins),
+          p99: padNull(this.binP99, nBins),
+        },
+        consumers: seriesConsumers as RunResult["timeSeries"]["consumers"],
+      },
+      histograms: {
+        latency: this.latency.toData(this.bucketsPerDecade),
+        confirmLatency: this.confirmLatency.toData(this.bucketsPerDecade),
+        queueWait: this.queueWait.toData(this.bucketsPerDecade),
+      },
+      fates: {
+        total: { ...this.totalFates },
+        queues: fateQueues,
+        unqueued: { ...this.unqueuedFates },
+        lostByCause: { ...this.lostByCause },
+        confirmedLost: this.confirmedLost,
+        duplicates: this.duplicates,
+        redelivered: this.redelivered,
+        copies: fateTotal,
+        published: this.published,
+        conserved: fateTotal === this.copiesStarted,
+      },
+      markers: this.markers,
+      topology,
+      ...(meta.rpc ? { rpc: meta.rpc } : {}),
+      ...(meta.slo ? { slo: meta.slo } : {}),
+      ...(meta.extensions ? { extensions: meta.extensions } : {}),
+    };
+    return result;
+  }
+
+  /** Consumer connection name -> group: the ConsumerActivity instance's group, else by name. */
+  private consumerGroupResolver(topo: Topology): (consumer: string) => string {
+    const byName = prefixResolver(topo.consumers.map((c) => c.name));
+    return (c) => this.instances.get(c)?.group ?? byName(c);
+  }
+}
+
+const r = roundNumber;
+const secs = (t: Nanoseconds): number => r(t / NS_PER_S);
+
+function bindingKey(source: string, destination: string, kind: string, key: string): string {
+  return `${source}\u0000${destination}\u0000${kind}\u0000${key}`;
+}
+
+function addTo(m: Map<string, number>, k: string, n: number): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+function sortedUnion(a: Iterable<string>, b: Iterable<string>): string[] {
+  return [...new Set([...a, ...b])].sort(compareText);
+}
+
+/** Code-unit order: locale-independent, so the key order is the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Map a connection name to the scenario name it belongs to: exact match, else the longest name
+ * N such that the connection is "N-<suffix>"; unmatched names map to themselves.
+ */
+function prefixResolver(names: readonly string[]): (conn: string) => string {
+  const sorted = [...names].sort((a, b) => b.length - a.length || compareText(a, b));
+  const set = new Set(names);
+  return (conn) => {
+    if (set.has(conn)) return conn;
+    for (const n of sorted) if (conn.startsWith(`${n}-`)) return n;
+    return conn;
+  };
+}
+
+/** Take the first n bins; values at index >= n (events at exactly the end time) fold into the last. */
+function fold(a: readonly number[], n: number, combine: (x: number, y: number) => number): number[] {
+  const out = new Array<number>(n).fill(0);
+  for (let i = 0; i < a.length; i++) {
+    const j = Math.min(i, n - 1);
+    out[j] = combine(out[j]!, a[i]!);
+  }
+  return out;
+}
+
+function padNull(a: readonly (number | null)[], n: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out.push(v === undefined || v === null ? null : r(v));
+  }
+  return out;
+}
+
+function depthSummary(l: BinnedLevel, end: Nanoseconds): DepthSummary {
+  return { max: l.max, mean: end > 0 ? r(l.integral / end) : l.value, final: l.value };
+}
+
+function latencySummary(h: LogLinearHistogram): LatencySummary {
+  const s = (ns: number): number => r(ns / NS_PER_S);
+  return {
+    count: h.count,
+    min: s(h.min),
+    mean: s(h.mean),
+    p50: s(h.quantile(0.5)),
+    p75: s(h.quantile(0.75)),
+    p95: s(h.quantile(0.95)),
+    p99: s(h.quantile(0.99)),
+    p999: s(h.quantile(0.999)),
+    max: s(h.max),
+  };
+}
