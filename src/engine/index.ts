@@ -1,4 +1,7 @@
+export * from "./distributions.js";
 export * from "./random.js";
 export * from "./signal.js";
 export * from "./simulator.js";
+export * from "./special.js";
 export * from "./time.js";
+export * from "./units.js";
