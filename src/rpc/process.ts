@@ -1,0 +1,668 @@
+import type { RandomStream } from "../engine/random.js";
+import type { EventId, Simulator } from "../engine/simulator.js";
+import type { Nanoseconds } from "../engine/time.js";
+import { reconnectDelay } from "./backoff.js";
+import { Executor, ProcessCpu } from "./executor.js";
+import {
+  fanoutExchange,
+  fanoutQueue,
+  notificationQueue,
+  replyQueue,
+  serverQueue,
+  topicQueue,
+} from "./naming.js";
+import type { OsloOptions } from "./options.js";
+import type { RpcRecorder } from "./recorder.js";
+import { newSpan, type Span } from "./span.js";
+import type { MethodSpec, Sampler, ServiceSpec, StepSpec } from "./spec.js";
+import type {
+  Done,
+  QueueOptions,
+  RpcPayload,
+  Transport,
+  TransportConnection,
+  TransportDelivery,
+} from "./transport.js";
+
+/** What every process of a run shares. */
+export interface RpcEnv {
+  readonly sim: Simulator;
+  readonly transport: Transport;
+  readonly oslo: OsloOptions;
+  readonly recorder: RpcRecorder;
+  readonly messageBytes: Sampler;
+  /** Control exchange of a topic (the service's, else the default). */
+  exchangeOf(topic: string): string;
+  /** Host names serving a topic (empty for an unknown topic). */
+  hostsOf(topic: string): readonly string[];
+  /** Next `_msg_id` (unique per run). */
+  nextMsgId(): number;
+}
+
+/** A call waiting for its reply (oslo `ReplyWaiter` + the caller's thread). */
+interface Waiter {
+  readonly span: Span;
+  readonly msgId: number;
+  readonly timeout: Nanoseconds;
+  readonly monitor: Nanoseconds;
+  readonly done: (ok: boolean) => void;
+  /** When the caller began waiting (after the publish was confirmed); -1 before. */
+  waitStart: Nanoseconds;
+  timer: EventId;
+  monitorTimer: EventId;
+  settled: boolean;
+}
+
+/** One method invocation on a server thread. */
+interface Execution {
+  readonly span: Span;
+  readonly payload: RpcPayload;
+  readonly method: MethodSpec | undefined;
+  readonly steps: StepSpec[];
+  segment: Nanoseconds;
+  next: number;
+  failed: boolean;
+  heartbeat: EventId;
+}
+
+const NO_EVENT = -1;
+
+/** Run `ops` one after the other on a connection; stop at the first error. */
+function chain(ops: ((done: Done) => void)[], done: Done): void {
+  let i = 0;
+  const step = (err: string | null): void => {
+    if (err !== null || i === ops.length) {
+      done(err);
+      return;
+    }
+    ops[i++]!(step);
+  };
+  step(null);
+}
+
+/**
+ * One OS process running oslo.messaging: optionally an RPC server for its service's topic (one
+ * LISTEN connection consuming `<topic>`, `<topic>.<host>` and its own `<topic>_fanout_<id>`), and a
+ * client (a lazily declared `reply_<id>` queue on its own connection, and a pool of SEND
+ * connections). Reference openstack-rpc.md §1.2–1.5, §1.8.
+ */
+export class RpcProcess {
+  readonly executor: Executor;
+  private readonly cpu = new ProcessCpu();
+  private readonly running = new Map<string, number>();
+  private readonly gated = new Map<string, (() => void)[]>();
+
+  private listenConn: TransportConnection | null = null;
+  private listenAttempt = 0;
+
+  private replyConn: TransportConnection | null = null;
+  private replyReady = false;
+  private replyDeclaring = false;
+  private replyAttempt = 0;
+  private readonly replyPending: (() => void)[] = [];
+  private readonly waiters = new Map<number, Waiter>();
+  readonly replyQueueName: string;
+
+  private readonly free: TransportConnection[] = [];
+  private poolOpen = 0;
+  private poolSeq = 0;
+  private readonly poolWaiters: ((c: TransportConnection) => void)[] = [];
+
+  /** Reply queues given up on: replies to them are dropped until the time stored (ObsoleteReplyQueuesCache). */
+  private readonly obsolete = new Map<string, Nanoseconds>();
+  private readonly notifyDeclared = new Set<string>();
+  /** Lost replies and abandoned reply sends, for the report. */
+  repliesAbandoned = 0;
+  lateReplies = 0;
+
+  constructor(
+    private readonly env: RpcEnv,
+    /** Unique process id, used in queue names (`reply_<id>`, `<topic>_fanout_<id>`). */
+    readonly id: string,
+    readonly host: string,
+    readonly service: ServiceSpec | null,
+    private readonly rng: RandomStream,
+  ) {
+    this.executor = new Executor(service?.executorThreads ?? env.oslo.executorThreads);
+    this.replyQueueName = replyQueue(id);
+  }
+
+  /** Start serving (if a server) and the periodic tasks. */
+  start(): void {
+    if (this.service !== null) {
+      this.openListener();
+      const svc = this.service;
+      for (const p of svc.periodic) {
+        const first = svc.periodicFuzzyDelay > 0 ? Math.round(this.rng.next() * svc.periodicFuzzyDelay) : 0;
+        this.env.sim.schedule(first, () => this.periodicTick(p.every, p.step));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- server side
+
+  private queueArgs(transient: boolean): QueueOptions {
+    const o = this.env.oslo;
+    const args: Record<string, string | number | boolean> = {};
+    if (transient) {
+      if (o.transientQueuesTtl > 0) args["x-expires"] = Math.round(o.transientQueuesTtl / 1e6);
+      if (o.transientQuorumQueues) args["x-queue-type"] = "quorum";
+    } else if (o.quorumQueues) args["x-queue-type"] = "quorum";
+    if (o.haQueues) args["x-ha-policy"] = "all";
+    const durable = transient ? o.transientQuorumQueues : o.durableQueues || o.quorumQueues;
+    return { durable, autoDelete: transient ? false : o.autoDelete, exclusive: false, arguments: args };
+  }
+
+  private openListener(): void {
+    const svc = this.service!;
+    const o = this.env.oslo;
+    const conn = this.env.transport.connect(`${this.id}/listen`, () => this.listenerLost(conn));
+    this.listenConn = conn;
+    const exchange = this.env.exchangeOf(svc.name);
+    const topic = topicQueue(svc.name);
+    const server = serverQueue(svc.name, this.host);
+    const fx = fanoutExchange(svc.name);
+    const fq = fanoutQueue(svc.name, this.id);
+    const onMessage = (d: TransportDelivery): void => this.onRequest(conn, d);
+    const durableX = o.durableQueues || o.quorumQueues;
+    chain(
+      [
+        (d) => conn.declareExchange(exchange, "topic", { durable: durableX, autoDelete: o.autoDelete }, d),
+        (d) => conn.declareQueue(topic, this.queueArgs(false), d),
+        (d) => conn.bindQueue(topic, exchange, svc.name, d),
+        (d) => conn.declareQueue(server, this.queueArgs(false), d),
+        (d) => conn.bindQueue(server, exchange, server, d),
+        (d) => conn.declareExchange(fx, "fanout", { durable: o.transientQuorumQueues, autoDelete: true }, d),
+        (d) => conn.declareQueue(fq, this.queueArgs(true), d),
+        (d) => conn.bindQueue(fq, fx, svc.name, d),
+        (d) => conn.consume(topic, o.prefetch, onMessage, d),
+        (d) => conn.consume(server, o.prefetch, onMessage, d),
+        (d) => conn.consume(fq, o.prefetch, onMessage, d),
+      ],
+      (err) => {
+        if (err === null) this.listenAttempt = 0;
+        else if (this.listenConn === conn) {
+          conn.close();
+          this.listenerLost(conn);
+        }
+      },
+    );
+  }
+
+  private listenerLost(conn: TransportConnection): void {
+    if (this.listenConn !== conn) return;
+    this.listenConn = null;
+    const delay = reconnectDelay(this.env.oslo, this.listenAttempt++, this.rng);
+    this.env.sim.schedule(delay, () => this.openListener());
+  }
+
+  /** The consumer callback acks at once, before dispatch: at-most-once (bug #1695746, §1.5 server 1). */
+  private onRequest(conn: TransportConnection, d: TransportDelivery): void {
+    conn.ack(d);
+    const payload = d.payload;
+    const span = payload.span;
+    const now = this.env.sim.now;
+    if (span.kind !== "fanout") {
+      span.enqueued = d.enqueuedAt;
+      span.delivered = now;
+      span.to = this.id;
+    }
+    const method = this.service!.methods[payload.method];
+    const exec: Execution = {
+      span,
+      payload,
+      method,
+      steps: [],
+      segment: 0,
+      next: 0,
+      failed: method === undefined,
+      heartbeat: NO_EVENT,
+    };
+    this.executor.submit(() => this.gate(exec));
+  }
+
+  /** Per-method concurrency limit (nova `_build_semaphore`, max_concurrent_builds 10). */
+  private gate(exec: Execution): void {
+    const limit = exec.method?.maxConcurrent;
+    if (limit === undefined) {
+      this.begin(exec);
+      return;
+    }
+    const name = exec.payload.method;
+    const n = this.running.get(name) ?? 0;
+    if (n < limit) {
+      this.running.set(name, n + 1);
+      this.begin(exec);
+      return;
+    }
+    let q = this.gated.get(name);
+    if (q === undefined) {
+      q = [];
+      this.gated.set(name, q);
+    }
+    q.push(() => this.begin(exec));
+  }
+
+  private ungate(exec: Execution): void {
+    if (exec.method?.maxConcurrent === undefined) return;
+    const name = exec.payload.method;
+    const q = this.gated.get(name);
+    if (q !== undefined && q.length > 0) {
+      const next = q.shift()!;
+      this.env.sim.schedule(0, next);
+      return;
+    }
+    this.running.set(name, (this.running.get(name) ?? 1) - 1);
+  }
+
+  private begin(exec: Execution): void {
+    const now = this.env.sim.now;
+    const { span, method, payload } = exec;
+    if (span.kind !== "fanout") span.started = now;
+    if (method === undefined) {
+      // oslo replies with a NoSuchMethod failure.
+      this.finish(exec);
+      return;
+    }
+    for (const s of method.then) for (let r = 0; r < s.repeat; r++) exec.steps.push(s);
+    const total = Math.max(0, Math.round(method.time.sample(this.rng)));
+    exec.segment = Math.round(total / (exec.steps.length + 1));
+    let delay = exec.segment;
+    if (method.cpu !== undefined) {
+      const cpu = Math.max(0, Math.round(method.cpu.sample(this.rng)));
+      delay += this.cpu.reserve(now, cpu) - now;
+    }
+    if (payload.callMonitorTimeout > 0 && payload.replyTo !== "") {
+      exec.heartbeat = this.env.sim.schedule(Math.round(payload.callMonitorTimeout / 2), () =>
+        this.sendHeartbeat(exec),
+      );
+    }
+    this.env.sim.schedule(delay, () => this.advance(exec));
+  }
+
+  private advance(exec: Execution): void {
+    if (exec.failed || exec.next === exec.steps.length) {
+      this.finish(exec);
+      return;
+    }
+    const step = exec.steps[exec.next++]!;
+    this.perform(step, exec.span.trace, exec.span.id, (ok) => {
+      if (!ok) {
+        exec.failed = true;
+        this.finish(exec);
+        return;
+      }
+      this.env.sim.schedule(exec.segment, () => this.advance(exec));
+    });
+  }
+
+  private finish(exec: Execution): void {
+    const now = this.env.sim.now;
+    const { span, payload } = exec;
+    if (exec.heartbeat !== NO_EVENT) this.env.sim.cancel(exec.heartbeat);
+    if (span.kind !== "fanout") span.finished = now;
+    this.ungate(exec);
+    this.executor.release();
+    if (payload.replyTo !== "") this.sendReply(span, payload, exec.failed);
+    else if (span.kind === "cast") this.env.recorder.close(span, exec.failed ? "failed" : "ok", now);
+  }
+
+  /** Call-monitor heartbeat: a reply with ending=False every call_monitor_timeout / 2 (dispatcher `_watchdog`). */
+  private sendHeartbeat(exec: Execution): void {
+    const p = exec.payload;
+    this.acquire((conn) => {
+      conn.publish(
+        this.replyExchange(p.replyTo),
+        p.replyTo,
+        { bytes: 200, payload: this.replyPayload(exec.span, p.msgId, false, false) },
+        { mandatory: true },
+        () => this.release(conn),
+      );
+    });
+    exec.heartbeat = this.env.sim.schedule(Math.round(p.callMonitorTimeout / 2), () =>
+      this.sendHeartbeat(exec),
+    );
+  }
+
+  private replyExchange(replyTo: string): string {
+    // Before Train every reply queue had its own direct exchange of the same name (commit 6fe1aec1).
+    return this.env.oslo.replyExchanges ? replyTo : "";
+  }
+
+  private replyPayload(span: Span, msgId: number, ending: boolean, failure: boolean): RpcPayload {
+    return { span, method: "", msgId, replyTo: "", ending, failure, callMonitorTimeout: 0 };
+  }
+
+  /**
+   * The reply goes to the default exchange with mandatory=True. If the reply queue is missing
+   * (basic.return NO_ROUTE), retry every 0.25 s for up to 60 s HOLDING the pooled connection, then
+   * abandon and remember the queue for 60 s (amqpdriver.py `AMQPIncomingMessage.reply`,
+   * ObsoleteReplyQueuesCache; §1.5 server 5). Holding connections is how one lost reply queue
+   * starves the pool and makes unrelated calls time out.
+   */
+  private sendReply(span: Span, p: RpcPayload, failure: boolean): void {
+    const o = this.env.oslo;
+    const until = this.obsolete.get(p.replyTo);
+    if (until !== undefined) {
+      if (until > this.env.sim.now) {
+        this.repliesAbandoned++;
+        return;
+      }
+      this.obsolete.delete(p.replyTo);
+    }
+    const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
+    const message = { bytes, payload: this.replyPayload(span, p.msgId, true, failure) };
+    this.acquire((conn) => {
+      const deadline = this.env.sim.now + o.missingConsumerRetryTimeout;
+      const attempt = (): void => {
+        conn.publish(this.replyExchange(p.replyTo), p.replyTo, message, { mandatory: true }, (outcome) => {
+          if (outcome === "returned" && this.env.sim.now + o.missingConsumerRetryInterval <= deadline) {
+            span.replyRetries++;
+            this.env.sim.schedule(o.missingConsumerRetryInterval, attempt);
+            return;
+          }
+          if (outcome === "returned") {
+            this.repliesAbandoned++;
+            this.obsolete.set(p.replyTo, this.env.sim.now + o.obsoleteReplyTtl);
+          }
+          this.release(conn);
+        });
+      };
+      attempt();
+    });
+  }
+
+  // ---------------------------------------------------------------- client side
+
+  /** Do one step on behalf of a method (or a periodic task, or a workload arrival). */
+  perform(step: StepSpec, trace: number, parent: number, done: (ok: boolean) => void): void {
+    if (step.kind === "call") this.call(step, trace, parent, done);
+    else this.cast(step, trace, parent, done);
+  }
+
+  private target(step: StepSpec): { exchange: string; key: string } {
+    if (step.kind === "fanout") return { exchange: fanoutExchange(step.service), key: step.service };
+    if (step.kind === "notify") {
+      return { exchange: this.env.oslo.controlExchange, key: notificationQueue(step.service, step.method) };
+    }
+    const exchange = this.env.exchangeOf(step.service);
+    const s = step.server;
+    if (s.kind === "any") return { exchange, key: topicQueue(step.service) };
+    let host: string;
+    if (s.kind === "self") host = this.host;
+    else if (s.kind === "host") host = s.host;
+    else {
+      const hosts = this.env.hostsOf(step.service);
+      host = hosts.length === 0 ? "none" : hosts[Math.floor(this.rng.next() * hosts.length)]!;
+    }
+    return { exchange, key: serverQueue(step.service, host) };
+  }
+
+  private span(step: StepSpec, trace: number, parent: number, exchange: string, key: string): Span {
+    const r = this.env.recorder;
+    const span = newSpan(
+      r.nextSpanId(),
+      trace,
+      parent,
+      step.kind,
+      step.service,
+      step.method,
+      exchange,
+      key,
+      this.id,
+      this.env.sim.now,
+    );
+    r.open(span);
+    return span;
+  }
+
+  private requestPayload(span: Span, msgId: number, replyTo: string, monitor: Nanoseconds): RpcPayload {
+    return {
+      span,
+      method: span.method,
+      msgId,
+      replyTo,
+      ending: false,
+      failure: false,
+      callMonitorTimeout: monitor,
+    };
+  }
+
+  /**
+   * rpc `call` (§1.5 client): lazily declare the reply queue; publish to the control exchange with
+   * expiration = timeout and confirms (retried forever if the connection is lost, `retry=None`);
+   * the timeout timer starts once the publish returns; MessagingTimeout when it runs out.
+   */
+  private call(step: StepSpec, trace: number, parent: number, done: (ok: boolean) => void): void {
+    const { exchange, key } = this.target(step);
+    const span = this.span(step, trace, parent, exchange, key);
+    const timeout = step.timeout ?? this.env.oslo.responseTimeout;
+    const monitor = step.callMonitorTimeout ?? 0;
+    this.ensureReplyQueue(() => {
+      const msgId = this.env.nextMsgId();
+      const w: Waiter = {
+        span,
+        msgId,
+        timeout,
+        monitor,
+        done,
+        waitStart: -1,
+        timer: NO_EVENT,
+        monitorTimer: NO_EVENT,
+        settled: false,
+      };
+      this.waiters.set(msgId, w);
+      const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
+      const message = { bytes, payload: this.requestPayload(span, msgId, this.replyQueueName, monitor) };
+      const publish = (attempt: number): void => {
+        this.acquire((conn) => {
+          if (span.published < 0) span.published = this.env.sim.now;
+          conn.publish(exchange, key, message, { mandatory: false, expiration: timeout }, (outcome) => {
+            this.release(conn);
+            if (outcome === "closed" || outcome === "nacked") {
+              const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
+              this.env.sim.schedule(delay, () => publish(attempt + 1));
+              return;
+            }
+            if (w.settled) return;
+            w.waitStart = this.env.sim.now;
+            w.timer = this.env.sim.schedule(timeout, () => this.timedOut(w));
+            if (monitor > 0) w.monitorTimer = this.env.sim.schedule(monitor, () => this.timedOut(w));
+          });
+        });
+      };
+      publish(0);
+    });
+  }
+
+  private timedOut(w: Waiter): void {
+    if (w.settled) return;
+    w.settled = true;
+    this.waiters.delete(w.msgId);
+    if (w.timer !== NO_EVENT) this.env.sim.cancel(w.timer);
+    if (w.monitorTimer !== NO_EVENT) this.env.sim.cancel(w.monitorTimer);
+    this.env.recorder.close(w.span, "timeout", this.env.sim.now);
+    w.done(false);
+  }
+
+  private onReply(conn: TransportConnection, d: TransportDelivery): void {
+    conn.ack(d);
+    const p = d.payload;
+    const w = this.waiters.get(p.msgId);
+    if (w === undefined) {
+      // "No calling threads waiting for msg_id": the caller timed out already.
+      this.lateReplies++;
+      return;
+    }
+    const sim = this.env.sim;
+    if (!p.ending) {
+      w.span.heartbeats++;
+      if (w.monitorTimer !== NO_EVENT) {
+        sim.cancel(w.monitorTimer);
+        w.monitorTimer = sim.schedule(w.monitor, () => this.timedOut(w));
+      }
+      return;
+    }
+    w.settled = true;
+    this.waiters.delete(p.msgId);
+    if (w.timer !== NO_EVENT) sim.cancel(w.timer);
+    if (w.monitorTimer !== NO_EVENT) sim.cancel(w.monitorTimer);
+    w.span.replyDelivered = sim.now;
+    // ReplyWaiters.get polls every replyPollInterval from the start of the wait.
+    const poll = this.env.oslo.replyPollInterval;
+    let pickup = sim.now;
+    if (poll > 0 && w.waitStart >= 0) pickup = w.waitStart + Math.ceil((sim.now - w.waitStart) / poll) * poll;
+    const ok = !p.failure;
+    sim.schedule(pickup - sim.now, () => {
+      this.env.recorder.close(w.span, ok ? "ok" : "failed", sim.now);
+      w.done(ok);
+    });
+  }
+
+  private ensureReplyQueue(then: () => void): void {
+    if (this.replyReady) {
+      then();
+      return;
+    }
+    this.replyPending.push(then);
+    if (!this.replyDeclaring) this.openReply();
+  }
+
+  /** `_get_reply_q`: one `reply_<id>` per process on its own LISTEN connection, x-expires 1800 s. */
+  private openReply(): void {
+    this.replyDeclaring = true;
+    const q = this.replyQueueName;
+    const conn = this.env.transport.connect(`${this.id}/reply`, () => this.replyLost(conn));
+    this.replyConn = conn;
+    const ops: ((d: Done) => void)[] = [];
+    if (this.env.oslo.replyExchanges) {
+      ops.push((d) => conn.declareExchange(q, "direct", { durable: false, autoDelete: true }, d));
+    }
+    ops.push((d) => conn.declareQueue(q, this.queueArgs(true), d));
+    if (this.env.oslo.replyExchanges) ops.push((d) => conn.bindQueue(q, q, q, d));
+    ops.push((d) => conn.consume(q, 0, (m) => this.onReply(conn, m), d));
+    chain(ops, (err) => {
+      if (this.replyConn !== conn) return;
+      if (err !== null) {
+        conn.close();
+        this.replyLost(conn);
+        return;
+      }
+      this.replyAttempt = 0;
+      this.replyDeclaring = false;
+      this.replyReady = true;
+      const pending = this.replyPending.splice(0);
+      for (const f of pending) f();
+    });
+  }
+
+  private replyLost(conn: TransportConnection): void {
+    if (this.replyConn !== conn) return;
+    this.replyConn = null;
+    this.replyReady = false;
+    this.replyDeclaring = true;
+    const delay = reconnectDelay(this.env.oslo, this.replyAttempt++, this.rng);
+    this.env.sim.schedule(delay, () => this.openReply());
+  }
+
+  /** cast / fanout cast / notification (§1.6, §1.7): publish with confirms, no TTL, no reply. */
+  private cast(step: StepSpec, trace: number, parent: number, done: (ok: boolean) => void): void {
+    const { exchange, key } = this.target(step);
+    const span = this.span(step, trace, parent, exchange, key);
+    const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
+    const message = { bytes, payload: this.requestPayload(span, 0, "", 0) };
+    const publish = (attempt: number): void => {
+      this.acquire((conn) => {
+        const go = (): void => {
+          if (span.published < 0) span.published = this.env.sim.now;
+          conn.publish(exchange, key, message, { mandatory: false }, (outcome) => {
+            this.release(conn);
+            if (outcome === "closed" || outcome === "nacked") {
+              const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
+              this.env.sim.schedule(delay, () => publish(attempt + 1));
+              return;
+            }
+            // A fanout or a notification has no single server whose finish would close it.
+            if (step.kind !== "cast") this.env.recorder.close(span, "ok", this.env.sim.now);
+            done(true);
+          });
+        };
+        if (step.kind === "notify" && !this.notifyDeclared.has(key)) {
+          // `_publish_and_creates_default_queue`: the publisher declares the notification queue.
+          this.notifyDeclared.add(key);
+          const o = this.env.oslo;
+          chain(
+            [
+              (d) =>
+                conn.declareExchange(
+                  exchange,
+                  "topic",
+                  { durable: o.durableQueues, autoDelete: o.autoDelete },
+                  d,
+                ),
+              (d) => conn.declareQueue(key, this.queueArgs(false), d),
+              (d) => conn.bindQueue(key, exchange, key, d),
+            ],
+            () => go(),
+          );
+        } else go();
+      });
+    };
+    publish(0);
+  }
+
+  // ---------------------------------------------------------------- SEND connection pool
+
+  /** Take a pooled SEND connection (at most rpc_conn_pool_size; callers queue when all are held). */
+  private acquire(use: (c: TransportConnection) => void): void {
+    while (this.free.length > 0) {
+      const c = this.free.pop()!;
+      if (c.open) {
+        use(c);
+        return;
+      }
+      this.poolOpen--;
+    }
+    if (this.poolOpen < this.env.oslo.connPoolSize) {
+      this.poolOpen++;
+      const conn = this.env.transport.connect(`${this.id}/send-${++this.poolSeq}`, () => {});
+      use(conn);
+      return;
+    }
+    this.poolWaiters.push(use);
+  }
+
+  private release(conn: TransportConnection): void {
+    if (!conn.open) {
+      this.poolOpen--;
+      const w = this.poolWaiters.shift();
+      if (w !== undefined) this.acquire(w);
+      return;
+    }
+    const w = this.poolWaiters.shift();
+    if (w !== undefined) w(conn);
+    else this.free.push(conn);
+  }
+
+  // ---------------------------------------------------------------- periodic tasks
+
+  /**
+   * oslo.service periodic task: runs its step, then sleeps until `every` after its last start plus
+   * 0–5 % jitter (`_nearest_boundary`); a run blocked in a call delays the next one.
+   */
+  private periodicTick(every: Nanoseconds, step: StepSpec): void {
+    const started = this.env.sim.now;
+    const trace = this.env.recorder.newTrace();
+    let remaining = step.repeat;
+    const next = (): void => {
+      if (remaining-- > 0) {
+        this.perform(step, trace, -1, next);
+        return;
+      }
+      const interval = every + Math.round(this.rng.next() * 0.05 * every);
+      const delay = Math.max(0, started + interval - this.env.sim.now);
+      this.env.sim.schedule(delay, () => this.periodicTick(every, step));
+    };
+    next();
+  }
+}
