@@ -1,3 +1,5 @@
+import type { Nanoseconds } from "../engine/time.js";
+
 /**
  * Warm-up (initial transient) detection. A run starts empty and idle, so early observations are
  * biased low; steady-state metrics should discard them.
@@ -24,7 +26,7 @@ export interface Truncation {
 }
 
 /** The MSER-b truncation point of `series` (b = 5 gives MSER-5). NaN observations are not allowed. */
-export function mser(series: readonly number[], batchSize = 5): Truncation {
+export function mser(series: ArrayLike<number>, batchSize = 5): Truncation {
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
   }
@@ -54,6 +56,142 @@ export function mser(series: readonly number[], batchSize = 5): Truncation {
 }
 
 /** MSER-5, the default warm-up heuristic. */
-export function mser5(series: readonly number[]): Truncation {
+export function mser5(series: ArrayLike<number>): Truncation {
   return mser(series, 5);
+}
+
+// ---- steady-state statistics after a warm-up ------------------------------------------------
+
+/**
+ * How much of the start of a run to discard before steady-state statistics:
+ * "mser5" (the default) picks the truncation with MSER-5 over the sequence of end-to-end
+ * latencies in delivery order (each delivery is one observation, as in White 1997); a fixed
+ * duration discards deliveries before that simulated time; "none" keeps everything.
+ */
+export type Warmup =
+  | { readonly kind: "mser5" }
+  | { readonly kind: "none" }
+  | { readonly kind: "fixed"; readonly ns: Nanoseconds };
+
+export const DEFAULT_WARMUP: Warmup = { kind: "mser5" };
+
+/** Latency statistics of the kept deliveries, seconds (exact order statistics, not a histogram). */
+export interface SteadyLatency {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * The `steady` section sweeps add to a run's summary: statistics over deliveries after the
+ * warm-up. Numeric leaves only (steady is 1 or 0) so SLOs and sweeps address them by path,
+ * e.g. `steady.latency.p99`, `steady.queueWait.mean`.
+ */
+export interface SteadySummary {
+  /** Discarded start of the run, seconds. */
+  readonly warmup: number;
+  /** 1 when the warm-up ended in the first half of the observations, 0 when the run may be too short. */
+  readonly steady: number;
+  /** Deliveries kept. */
+  readonly count: number;
+  /** Publish to delivery, s. */
+  readonly latency: SteadyLatency;
+  /** Enqueue to delivery, s. */
+  readonly queueWait: SteadyLatency;
+  /** Per second over [warmup, end]. */
+  readonly throughput: { readonly delivered: number; readonly consumed: number };
+}
+
+/** The payload fields the steady-state collector reads (a subset of the AMQP signals). */
+export interface SteadySignals {
+  readonly delivered: {
+    subscribe(
+      fn: (s: { time: Nanoseconds; publishedAt: Nanoseconds; enqueuedAt: Nanoseconds }) => void,
+    ): () => void;
+  };
+  readonly settled: { subscribe(fn: (s: { time: Nanoseconds; kind: string }) => void): () => void };
+}
+
+/** A growable column of doubles. */
+class Column {
+  data = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+/**
+ * Records every delivery's (time, latency, queue wait) and every ack's time (24 bytes per
+ * delivery, 8 per ack), then computes steady-state statistics after the warm-up.
+ */
+export class SteadyStateCollector {
+  private readonly times = new Column();
+  private readonly latencies = new Column();
+  private readonly waits = new Column();
+  private readonly acks = new Column();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    signals: SteadySignals,
+    private readonly warmup: Warmup = DEFAULT_WARMUP,
+  ) {
+    this.unsubscribe.push(
+      signals.delivered.subscribe((s) => {
+        this.times.push(s.time);
+        this.latencies.push(s.time - s.publishedAt);
+        this.waits.push(s.time - s.enqueuedAt);
+      }),
+      signals.settled.subscribe((s) => {
+        if (s.kind === "ack") this.acks.push(s.time);
+      }),
+    );
+  }
+
+  /** Statistics over [warm-up, endTime]; endTime in ns. */
+  finish(endTime: Nanoseconds): SteadySummary {
+    for (const u of this.unsubscribe) u();
+    const n = this.times.length;
+    const times = this.times.data.subarray(0, n);
+    let first = 0;
+    let steady = true;
+    if (this.warmup.kind === "mser5") {
+      const t = mser5(this.latencies.data.subarray(0, n));
+      first = t.discard;
+      steady = t.steady;
+    } else if (this.warmup.kind === "fixed") {
+      const w = this.warmup.ns;
+      while (first < n && times[first]! < w) first++;
+    }
+    const start = this.warmup.kind === "fixed" ? this.warmup.ns : first === 0 ? 0 : times[first]!;
+    const span = Math.max(0, endTime - start) / 1e9;
+    let acks = 0;
+    for (let i = 0; i < this.acks.length; i++) if (this.acks.data[i]! >= start) acks++;
+    return {
+      warmup: start / 1e9,
+      steady: steady ? 1 : 0,
+      count: n - first,
+      latency: stats(this.latencies.data.subarray(first, n)),
+      queueWait: stats(this.waits.data.subarray(first, n)),
+      throughput: { delivered: span > 0 ? (n - first) / span : 0, consumed: span > 0 ? acks / span : 0 },
+    };
+  }
+}
+
+/** Mean and exact order statistics (nearest rank) of ns samples, in seconds; zeros when empty. */
+function stats(samples: Float64Array): SteadyLatency {
+  const n = samples.length;
+  if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  const sorted = Float64Array.from(samples).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
+  const q = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]! / 1e9;
+  return { mean: sum / n / 1e9, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: sorted[n - 1]! / 1e9 };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/random.js";
-import { mser, mser5 } from "../../src/metrics/warmup.js";
+import { Signal } from "../../src/engine/signal.js";
+import { mser, mser5, SteadyStateCollector, type Warmup } from "../../src/metrics/warmup.js";
 
 function noisy(n: number, f: (i: number) => number, seed = 3): number[] {
   const rng = new RandomStreams(seed).stream("noise");
@@ -31,5 +32,45 @@ describe("MSER-5 warm-up truncation", () => {
   it("batch size 1 is plain MSER; too-short series are left alone", () => {
     expect(mser([5, 0, 0, 0, 0, 0, 0, 0], 1).discard).toBe(1);
     expect(mser5([1, 2, 3]).discard).toBe(0);
+  });
+});
+
+describe("steady-state collector", () => {
+  function feed(warmup: Warmup) {
+    const delivered = new Signal<{ time: number; publishedAt: number; enqueuedAt: number }>();
+    const settled = new Signal<{ time: number; kind: string }>();
+    const c = new SteadyStateCollector({ delivered, settled }, warmup);
+    // deliveries every 10 ms for 10 s; latency 1 ms for the first 2 s (empty system), then 5 ms
+    for (let i = 0; i < 1000; i++) {
+      const time = i * 10e6;
+      const lat = time < 2e9 ? 1e6 : 5e6;
+      delivered.emit({ time, publishedAt: time - lat, enqueuedAt: time - lat / 2 });
+      settled.emit({ time: time + 1, kind: i % 2 === 0 ? "ack" : "reject" });
+    }
+    return c.finish(10e9);
+  }
+
+  it("a fixed warm-up discards deliveries before it and rates divide by the remaining time", () => {
+    const s = feed({ kind: "fixed", ns: 2e9 });
+    expect(s.warmup).toBe(2);
+    expect(s.count).toBe(800);
+    expect(s.latency.mean).toBeCloseTo(0.005, 12);
+    expect(s.queueWait.p99).toBeCloseTo(0.0025, 12);
+    expect(s.throughput.delivered).toBeCloseTo(100, 9);
+    expect(s.throughput.consumed).toBeCloseTo(50, 9);
+  });
+
+  it("no warm-up keeps the transient, which biases the mean low", () => {
+    const s = feed({ kind: "none" });
+    expect(s.count).toBe(1000);
+    expect(s.latency.mean).toBeCloseTo(0.2 * 0.001 + 0.8 * 0.005, 12);
+    expect(s.latency.p50).toBeCloseTo(0.005, 12);
+  });
+
+  it("MSER-5 finds the 2 s transient by itself", () => {
+    const s = feed({ kind: "mser5" });
+    expect(s.warmup).toBe(2);
+    expect(s.latency.mean).toBeCloseTo(0.005, 12);
+    expect(s.steady).toBe(1);
   });
 });
