@@ -27,6 +27,7 @@ export const LOSS_CAUSES = [
   "partition-heal", // the losing side's changes discarded when a partition healed
   "connection-closed", // exclusive queue died with its connection
   "network", // dropped on a lossy link before the broker accepted it
+  "purged", // removed by queue.purge
 ] as const;
 
 export type LossCause = (typeof LOSS_CAUSES)[number];

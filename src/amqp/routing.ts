@@ -1,0 +1,97 @@
+import type { Binding } from "./binding.js";
+import type { Exchange } from "./exchange.js";
+import type { FieldTable } from "./message.js";
+import type { Queue } from "./queue.js";
+import type { MatchedBinding } from "./signals.js";
+import type { VHost } from "./vhost.js";
+
+/** Result of one routing decision. Reused between calls: copy what you keep. */
+export interface RouteResult {
+  /** Destination queues, each once (docs/e2e.md: one copy per queue). */
+  readonly queues: Queue[];
+  /** Matched bindings across e2e hops; filled only when `collectBindings`. */
+  readonly bindings: MatchedBinding[];
+  /** Alternate exchanges tried, in order. */
+  readonly alternates: string[];
+  /** Bindings visited (cost hint for runtime.work "route"). */
+  visited: number;
+}
+
+/**
+ * Routes a message through `exchange`, its exchange-to-exchange bindings (each exchange once:
+ * cycles stop) and, if no queue was found, along the alternate-exchange chain until a queue is
+ * found, the chain ends, or an AE repeats (docs/ae.md). Every key in `keys` (routing key + CC +
+ * BCC, docs/sender-selected.md) is routed.
+ */
+export class Router {
+  private epoch = 0;
+  private readonly tmp: Binding[] = [];
+  readonly result: RouteResult = { queues: [], bindings: [], alternates: [], visited: 0 };
+
+  route(
+    vhost: VHost,
+    exchange: Exchange,
+    routingKey: string,
+    extraKeys: readonly string[],
+    headers: FieldTable | undefined,
+    collectBindings: boolean,
+  ): RouteResult {
+    const r = this.result;
+    r.queues.length = 0;
+    r.bindings.length = 0;
+    r.alternates.length = 0;
+    r.visited = 0;
+    const epoch = ++this.epoch;
+    this.visit(vhost, exchange, routingKey, extraKeys, headers, collectBindings, epoch);
+    if (r.queues.length > 0) return r;
+    let ae = exchange.alternate;
+    const tried = new Set<string>([exchange.name]);
+    while (ae !== undefined && !tried.has(ae)) {
+      tried.add(ae);
+      const x = vhost.exchanges.get(ae);
+      if (!x) break; // RabbitMQ logs a warning and drops
+      r.alternates.push(ae);
+      this.visit(vhost, x, routingKey, extraKeys, headers, collectBindings, epoch);
+      if (r.queues.length > 0) break;
+      ae = x.alternate;
+    }
+    return r;
+  }
+
+  private visit(
+    vhost: VHost,
+    x: Exchange,
+    routingKey: string,
+    extraKeys: readonly string[],
+    headers: FieldTable | undefined,
+    collect: boolean,
+    epoch: number,
+  ): void {
+    if (x.routeMark === epoch) return;
+    x.routeMark = epoch;
+    const tmp = this.tmp;
+    const start = tmp.length;
+    const r = this.result;
+    r.visited += x.router.route(routingKey, headers, tmp);
+    for (let i = 0; i < extraKeys.length; i++) r.visited += x.router.route(extraKeys[i]!, headers, tmp);
+    const end = tmp.length;
+    for (let i = start; i < end; i++) {
+      const b = tmp[i]!;
+      if (b.destinationKind === "queue") {
+        const q = vhost.queues.get(b.destination);
+        if (!q) continue;
+        if (collect) r.bindings.push(b);
+        if (q.routeMark !== epoch) {
+          q.routeMark = epoch;
+          r.queues.push(q);
+        }
+      } else {
+        const d = vhost.exchanges.get(b.destination);
+        if (!d) continue;
+        if (collect) r.bindings.push(b);
+        this.visit(vhost, d, routingKey, extraKeys, headers, collect, epoch);
+      }
+    }
+    tmp.length = start;
+  }
+}
