@@ -1,3 +1,4 @@
+export * from "./amqp-transport.js";
 export * from "./backoff.js";
 export * from "./executor.js";
 export * from "./naming.js";

@@ -264,7 +264,7 @@ export class RpcProcess {
       this.finish(exec);
       return;
     }
-    for (const s of method.then) for (let r = 0; r < s.repeat; r++) exec.steps.push(s);
+    for (const s of method.steps) for (let r = 0; r < s.repeat; r++) exec.steps.push(s);
     const total = Math.max(0, Math.round(method.time.sample(this.rng)));
     exec.segment = Math.round(total / (exec.steps.length + 1));
     let delay = exec.segment;

@@ -138,9 +138,10 @@ export class RpcRecorder {
       this.timeoutBins[bin] = (this.timeoutBins[bin] ?? 0) + 1;
     } else m.failed++;
     m.latencies.push(now - span.requested);
-    if (span.enqueued >= 0 && span.delivered >= 0 && span.started >= 0 && span.finished >= 0) {
+    if (span.published >= 0 && span.delivered >= 0 && span.started >= 0 && span.finished >= 0) {
       m.phased++;
-      m.queueWait += span.delivered - span.enqueued;
+      // Without the enqueue stamp the broker phase runs from the publish (network in + routing + queue).
+      m.queueWait += span.delivered - (span.enqueued >= 0 ? span.enqueued : span.published);
       m.executorWait += span.started - span.delivered;
       m.service += span.finished - span.started;
     }

@@ -41,7 +41,7 @@ export interface MethodSpec {
   readonly time: Sampler;
   /** Part of the work that needs the process's single CPU (the GIL), served FIFO per process. */
   readonly cpu?: Sampler;
-  readonly then: readonly StepSpec[];
+  readonly steps: readonly StepSpec[];
   /** At most this many run at once per process (nova `max_concurrent_builds`); the rest wait. */
   readonly maxConcurrent?: number;
 }
