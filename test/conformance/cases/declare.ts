@@ -1,0 +1,210 @@
+import type { ConformanceCase } from "../case.js";
+import { gets, publishTo } from "./helpers.js";
+
+const DECL = "C. Declaration rules; tutorials/amqp-concepts#queues";
+
+export const declareCases: readonly ConformanceCase[] = [
+  {
+    name: "redeclare-queue-same-is-idempotent",
+    rule: "redeclaring a queue with the same properties succeeds and reports its message count",
+    source: DECL,
+    topology: { queues: [{ name: "q", durable: true, arguments: { "x-message-ttl": 60000 } }] },
+    steps: [
+      ...publishTo("q", ["m1", "m2"]),
+      { op: "declareQueue", name: "q", durable: true, arguments: { "x-message-ttl": 60000 } },
+    ],
+  },
+  {
+    name: "redeclare-queue-different-durable",
+    rule: "redeclaring a queue with another durable flag is a 406 PRECONDITION_FAILED channel error",
+    source: DECL,
+    channels: { A: {}, B: {} },
+    topology: { queues: [{ name: "q", durable: false }] },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "q", durable: true },
+      { op: "declareQueue", ch: "B", name: "q", durable: false },
+    ],
+  },
+  {
+    name: "redeclare-queue-different-arguments",
+    rule: "redeclaring a queue with other x-arguments (or without them) is 406 PRECONDITION_FAILED",
+    source: DECL,
+    channels: { A: {}, B: {} },
+    topology: { queues: [{ name: "q", arguments: { "x-max-length": 10 } }] },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "q", arguments: { "x-max-length": 11 } },
+      { op: "declareQueue", ch: "B", name: "q" },
+    ],
+  },
+  {
+    name: "redeclare-exchange-different-type",
+    rule: "redeclaring an exchange with another type or durability is 406 PRECONDITION_FAILED",
+    source: DECL,
+    channels: { A: {}, B: {}, C: {} },
+    topology: { exchanges: [{ name: "x", type: "direct" }] },
+    steps: [
+      { op: "declareExchange", ch: "A", name: "x", type: "fanout" },
+      { op: "declareExchange", ch: "B", name: "x", type: "direct", durable: true },
+      { op: "declareExchange", ch: "C", name: "x", type: "direct" },
+    ],
+  },
+  {
+    name: "amq-prefix-refused",
+    rule: "declaring an exchange or queue named amq.* is 403 ACCESS_REFUSED; so is deleting amq.direct",
+    source: "C. Declaration rules; docs/spec-differences.md",
+    channels: { A: {}, B: {}, C: {}, D: {} },
+    steps: [
+      { op: "declareExchange", ch: "A", name: "amq.mine", type: "direct" },
+      { op: "declareQueue", ch: "B", name: "amq.q" },
+      { op: "deleteExchange", ch: "C", name: "amq.direct" },
+      { op: "declareExchange", ch: "D", name: "amq.direct", type: "direct", durable: true },
+    ],
+  },
+  {
+    name: "missing-entities-not-found",
+    rule: "passive declares, binds, consumes and gets on entities that do not exist are 404 NOT_FOUND",
+    source: "C. Declaration rules; docs/specification.md",
+    channels: { A: {}, B: {}, C: {}, D: {}, E: {}, F: {} },
+    topology: { queues: [{ name: "q" }], exchanges: [{ name: "x", type: "direct" }] },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "nope", passive: true },
+      { op: "declareExchange", ch: "B", name: "nope", type: "direct", passive: true },
+      { op: "bindQueue", ch: "C", queue: "q", exchange: "nope", key: "k" },
+      { op: "bindQueue", ch: "D", queue: "nope", exchange: "x", key: "k" },
+      { op: "consume", ch: "E", queue: "nope", tag: "c1" },
+      { op: "get", ch: "F", queue: "nope" },
+    ],
+  },
+  {
+    name: "server-named-queue",
+    rule: "a queue declared with name '' gets a server-generated amq.gen- name, usable on the default exchange",
+    source: DECL,
+    steps: [
+      { op: "declareQueue", name: "", as: "anon", exclusive: true },
+      ...publishTo("anon", ["m1"]),
+      { op: "check", queues: ["anon"], conn: "A" },
+      ...gets("anon", 2),
+    ],
+  },
+  {
+    name: "exclusive-queue-locked-to-its-connection",
+    rule: "another connection using an exclusive queue gets 405 RESOURCE_LOCKED; publishing to it is fine",
+    source: "C. Exclusive queue; docs/queues.md#exclusive-queues",
+    channels: {
+      A: { conn: "A" },
+      B1: { conn: "B" },
+      B2: { conn: "B" },
+      B3: { conn: "B" },
+      B4: { conn: "B" },
+    },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "ex", exclusive: true },
+      { op: "declareQueue", ch: "B1", name: "ex", exclusive: true },
+      { op: "consume", ch: "B2", queue: "ex", tag: "c1" },
+      { op: "get", ch: "B3", queue: "ex" },
+      ...publishTo("ex", ["m1"], undefined, "B4"),
+      ...gets("ex", 1, { ch: "A" }),
+    ],
+  },
+  {
+    name: "exclusive-queue-deleted-with-connection",
+    rule: "an exclusive queue is deleted when its declaring connection closes",
+    source: "C. Exclusive queue; docs/queues.md#exclusive-queues",
+    channels: { A: { conn: "A" }, B: { conn: "B" } },
+    steps: [
+      { op: "declareQueue", ch: "B", name: "ex", exclusive: true },
+      ...publishTo("ex", ["m1"], undefined, "A"),
+      { op: "check", queues: ["ex"], conn: "B" },
+      { op: "closeConnection", conn: "B" },
+      { op: "check", queues: ["ex"] },
+    ],
+  },
+  {
+    name: "auto-delete-queue",
+    rule: "an auto-delete queue is deleted when its last consumer is cancelled; one never consumed stays",
+    source: "C. Auto-delete queue; docs/queues.md#temporary-queues",
+    topology: {
+      queues: [
+        { name: "ad", autoDelete: true },
+        { name: "ad-idle", autoDelete: true },
+      ],
+    },
+    steps: [
+      { op: "consume", queue: "ad", tag: "c1" },
+      { op: "consume", queue: "ad", tag: "c2" },
+      { op: "cancel", tag: "c1" },
+      { op: "check", queues: ["ad", "ad-idle"] },
+      { op: "cancel", tag: "c2" },
+      { op: "check", queues: ["ad", "ad-idle"] },
+    ],
+  },
+  {
+    name: "auto-delete-queue-on-channel-close",
+    rule: "an auto-delete queue is deleted when its last consumer goes away with its channel",
+    source: "C. Auto-delete queue; docs/queues.md#temporary-queues",
+    channels: { A: {}, B: {} },
+    topology: { queues: [{ name: "ad", autoDelete: true }] },
+    steps: [
+      { op: "consume", ch: "B", queue: "ad", tag: "c1" },
+      ...publishTo("ad", ["m1"], undefined, "A"),
+      { op: "closeChannel", ch: "B" },
+      { op: "check", queues: ["ad"] },
+    ],
+  },
+  {
+    name: "queue-expires-when-unused",
+    rule: "x-expires deletes a queue unused for that long, with its messages (not dead-lettered)",
+    source: "C. Queue TTL; docs/ttl.md#queue-ttl, docs/dlx.md",
+    topology: {
+      exchanges: [{ name: "dlx", type: "fanout" }],
+      queues: [
+        { name: "dead" },
+        { name: "short", arguments: { "x-expires": 300, "x-dead-letter-exchange": "dlx" } },
+        { name: "long", arguments: { "x-expires": 60000 } },
+      ],
+      bindings: [{ queue: "dead", exchange: "dlx", key: "" }],
+    },
+    steps: [
+      ...publishTo("short", ["m1"]),
+      { op: "wait", ms: 800 },
+      { op: "check", queues: ["short", "long", "dead"] },
+    ],
+  },
+  {
+    name: "queue-expires-not-while-consumed",
+    rule: "a queue with a consumer is in use and does not expire; it expires once the consumer is gone",
+    source: "C. Queue TTL; docs/ttl.md#queue-ttl",
+    topology: { queues: [{ name: "q", arguments: { "x-expires": 300 } }] },
+    steps: [
+      { op: "consume", queue: "q", tag: "c1" },
+      { op: "wait", ms: 700 },
+      { op: "check", queues: ["q"] },
+      { op: "cancel", tag: "c1" },
+      { op: "wait", ms: 700 },
+      { op: "check", queues: ["q"] },
+    ],
+  },
+  {
+    name: "queue-expires-zero-refused",
+    rule: "x-expires must be a positive integer: 0 is refused with 406 PRECONDITION_FAILED",
+    source: "C. Queue TTL; docs/ttl.md#queue-ttl",
+    steps: [{ op: "declareQueue", name: "q", arguments: { "x-expires": 0 } }],
+  },
+  {
+    name: "delete-queue-if-empty-if-unused",
+    rule: "queue.delete if-empty / if-unused refuse with 406 when the queue has messages / consumers",
+    source: "C. Queue lifecycle; docs/specification.md (queue.delete)",
+    channels: { A: {}, B: {}, C: {} },
+    topology: { queues: [{ name: "q" }] },
+    steps: [
+      ...publishTo("q", ["m1", "m2"], undefined, "A"),
+      { op: "consume", ch: "A", queue: "q", tag: "c1", noAck: true },
+      ...publishTo("q", ["m3"], undefined, "A"),
+      { op: "deleteQueue", ch: "B", name: "q", ifUnused: true },
+      { op: "cancel", ch: "A", tag: "c1" },
+      ...publishTo("q", ["m4"], undefined, "A"),
+      { op: "deleteQueue", ch: "C", name: "q", ifEmpty: true },
+      { op: "deleteQueue", ch: "A", name: "q" },
+    ],
+  },
+];

@@ -1,0 +1,15 @@
+import type { ConformanceCase } from "../case.js";
+import { consumeCases } from "./consume.js";
+import { declareCases } from "./declare.js";
+import { exchangeCases } from "./exchanges.js";
+import { publishCases } from "./publish.js";
+import { queueCases } from "./queues.js";
+
+/** Every conformance case, in recording order. Names are unique (checked by the replay test). */
+export const ALL_CASES: readonly ConformanceCase[] = [
+  ...exchangeCases,
+  ...declareCases,
+  ...queueCases,
+  ...consumeCases,
+  ...publishCases,
+];
