@@ -104,6 +104,10 @@ export function aggregate(spec: SweepSpec, runs: readonly RunRecord[]): SweepRes
     format: SWEEP_FORMAT,
     units: { durations: "s", rates: "per second", sizes: "bytes" },
     spec,
+    sloClauses:
+      slo === null
+        ? []
+        : slo.clauses.map((c) => ({ clause: c.text, path: c.path, op: c.op, threshold: c.threshold })),
     points,
     analysis: analyse(spec, points),
   };

@@ -83,6 +83,13 @@ export interface SweepResult {
   readonly format: typeof SWEEP_FORMAT;
   readonly units: { readonly durations: "s"; readonly rates: "per second"; readonly sizes: "bytes" };
   readonly spec: SweepSpec;
+  /** The SLO's clauses with thresholds in result.json units (seconds, per second, bytes). */
+  readonly sloClauses: readonly {
+    readonly clause: string;
+    readonly path: string;
+    readonly op: string;
+    readonly threshold: number;
+  }[];
   readonly points: readonly SweepPoint[];
   /**
    * Along the first numeric --vary dimension (other dimensions at their first value): the knee of

@@ -1,0 +1,4 @@
+export * from "./chart.js";
+export * from "./csv.js";
+export * from "./html.js";
+export * from "./text.js";
