@@ -5,7 +5,7 @@ import { duration } from "./common.js";
  * RabbitMQ versions whose behaviour the model knows. Quoted in YAML: an unquoted 3.10 is the
  * number 3.1.
  */
-export const BROKER_VERSIONS = ["3.10", "3.11", "3.12", "3.13", "4.0", "4.1", "4.2"] as const;
+export const BROKER_VERSIONS = ["3.10", "3.11", "3.12", "3.13", "4.0", "4.1", "4.2", "4.3", "4.x"] as const;
 
 const brokerVersion = z
   .enum(BROKER_VERSIONS, {

@@ -6,7 +6,7 @@ import { checkUniqueNames, checkWindow, records, type SectionCheck, str, tryPars
 
 /** A change of rate at a point in time, for `schedule:`. */
 const scheduleStep = z.strictObject({
-  at: duration("When this rate starts (from the run start)."),
+  at: duration("When this rate starts, counted from the producer's start."),
   rate: rate("Publish rate from `at` on (0/s pauses)."),
 });
 

@@ -1,0 +1,204 @@
+import type { Channel, Delivery } from "../amqp/channel.js";
+import type { Connection } from "../amqp/connection.js";
+import type { Distribution } from "../engine/distributions.js";
+import type { RandomStream } from "../engine/random.js";
+import type { Nanoseconds } from "../engine/time.js";
+import type { ClientContext } from "./context.js";
+import { instanceName } from "./producer.js";
+
+/** One consumer group as the scenario resolved it. */
+export interface ConsumerConfig {
+  readonly name: string;
+  readonly count: number;
+  readonly vhost: string;
+  readonly queue: string;
+  /** basic.qos prefetch count; 0 = unlimited. */
+  readonly prefetch: number;
+  readonly autoAck: boolean;
+  /** Processing time per message, ns. */
+  readonly processing: Distribution;
+  readonly nack?: { readonly probability: number; readonly requeue: boolean } | undefined;
+  readonly reject?: { readonly probability: number; readonly requeue: boolean } | undefined;
+  readonly crash?: { readonly probability: number; readonly restartAfter: Nanoseconds } | undefined;
+  readonly priority?: number | undefined;
+  readonly exclusive: boolean;
+  /** Publish a reply (same size) to each message's reply-to after processing. */
+  readonly reply: boolean;
+  readonly start: Nanoseconds;
+  readonly stop?: Nanoseconds | undefined;
+}
+
+/**
+ * A consuming client as an explicit state machine: one handler, so deliveries wait client-side
+ * (up to the prefetch window) while it processes one at a time, as a single-threaded amqplib
+ * consumer does. After processing, one draw decides crash / nack / reject / ack; a crash drops the
+ * connection without a close handshake (the broker requeues its unacked messages, marked
+ * redelivered) and the consumer reconnects after `restartAfter`.
+ * Draws: `consumer/<name>/<i>/processing` and `.../outcome`.
+ */
+export class SimConsumer {
+  readonly name: string;
+  private conn: Connection | undefined;
+  private ch: Channel | undefined;
+  private readonly buffer: Delivery[] = [];
+  private busy = false;
+  /** Incremented on every (re)connect so callbacks of a dead connection are ignored. */
+  private epoch = 0;
+  private stopped = false;
+  private readonly processingRng: RandomStream;
+  private readonly outcomeRng: RandomStream;
+  private readonly stopAt: Nanoseconds;
+  private current: Delivery | undefined;
+  readonly stats = { delivered: 0, acked: 0, nacked: 0, rejected: 0, crashes: 0, replies: 0 };
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly cfg: ConsumerConfig,
+    instance: number,
+  ) {
+    this.name = instanceName(cfg.name, cfg.count, instance);
+    const base = `consumer/${cfg.name}/${instance}`;
+    this.processingRng = ctx.streams.stream(`${base}/processing`);
+    this.outcomeRng = ctx.streams.stream(`${base}/outcome`);
+    this.stopAt = Math.min(cfg.stop ?? ctx.end, ctx.end);
+  }
+
+  schedule(earliest: Nanoseconds): void {
+    const at = Math.max(earliest, this.cfg.start);
+    if (at >= this.stopAt) return;
+    this.ctx.sim.scheduleAt(at, connectConsumer, this);
+    if (this.stopAt < this.ctx.end) this.ctx.sim.scheduleAt(this.stopAt, stopConsumer, this);
+  }
+
+  /** @internal connect, qos, consume */
+  connect(): void {
+    if (this.stopped) return;
+    const cfg = this.cfg;
+    const epoch = ++this.epoch;
+    const conn = this.ctx.broker.connect({ name: this.name, vhost: cfg.vhost });
+    this.conn = conn;
+    const ch = conn.createChannel();
+    this.ch = ch;
+    if (cfg.prefetch > 0) ch.prefetch(cfg.prefetch);
+    const opts: { noAck: boolean; exclusive: boolean; priority?: number } = {
+      noAck: cfg.autoAck,
+      exclusive: cfg.exclusive,
+    };
+    if (cfg.priority !== undefined) opts.priority = cfg.priority;
+    ch.consume(
+      cfg.queue,
+      (d) => {
+        if (epoch === this.epoch) this.onDelivery(d);
+      },
+      opts,
+    );
+    this.report(0);
+  }
+
+  private onDelivery(d: Delivery | null): void {
+    if (d === null) return; // cancelled by the broker (queue deleted)
+    this.stats.delivered++;
+    this.buffer.push(d);
+    if (!this.busy) this.next();
+  }
+
+  private next(): void {
+    const d = this.buffer.shift();
+    if (d === undefined) {
+      if (this.busy) {
+        this.busy = false;
+        this.report(0);
+      }
+      return;
+    }
+    if (!this.busy) {
+      this.busy = true;
+      this.report(1);
+    }
+    this.current = d;
+    const t = Math.max(0, Math.round(this.cfg.processing.sample(this.processingRng)));
+    this.ctx.sim.schedule(t, processed, { consumer: this, epoch: this.epoch });
+  }
+
+  /** @internal processing of the current message is over */
+  processed(epoch: number): void {
+    if (epoch !== this.epoch || this.stopped) return;
+    const d = this.current!;
+    this.current = undefined;
+    const ch = this.ch!;
+    const cfg = this.cfg;
+    let u = cfg.crash || cfg.nack || cfg.reject ? this.outcomeRng.next() : 1;
+    if (cfg.crash && u < cfg.crash.probability) {
+      this.crash();
+      return;
+    }
+    u -= cfg.crash?.probability ?? 0;
+    if (!ch.clientOpen) {
+      this.next();
+      return;
+    }
+    if (cfg.reply && d.properties.replyTo) {
+      const props =
+        d.properties.correlationId === undefined ? {} : { correlationId: d.properties.correlationId };
+      ch.publish("", d.properties.replyTo, { bytes: d.bytes }, props);
+      this.stats.replies++;
+    }
+    if (!cfg.autoAck) {
+      if (cfg.nack && u < cfg.nack.probability) {
+        ch.nack(d, false, cfg.nack.requeue);
+        this.stats.nacked++;
+      } else if (cfg.reject && u - (cfg.nack?.probability ?? 0) < cfg.reject.probability) {
+        ch.reject(d, cfg.reject.requeue);
+        this.stats.rejected++;
+      } else {
+        ch.ack(d);
+        this.stats.acked++;
+      }
+    }
+    this.next();
+  }
+
+  private crash(): void {
+    this.stats.crashes++;
+    this.epoch++;
+    this.buffer.length = 0;
+    this.busy = false;
+    this.report(0);
+    const sig = this.ctx.broker.signals.marker;
+    if (sig.active)
+      sig.emit({ time: this.ctx.sim.now, kind: "consumer-crash", label: `${this.name} crashed` });
+    this.conn?.lose("consumer crashed");
+    const restart = this.ctx.sim.now + this.cfg.crash!.restartAfter;
+    if (restart < this.stopAt) this.ctx.sim.scheduleAt(restart, connectConsumer, this);
+  }
+
+  /** @internal the configured stop time */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.epoch++;
+    this.buffer.length = 0;
+    if (this.busy) {
+      this.busy = false;
+      this.report(0);
+    }
+    if (this.conn?.clientOpen) this.conn.close();
+  }
+
+  private report(busy: number): void {
+    const sig = this.ctx.activity;
+    if (sig?.active) {
+      sig.emit({ time: this.ctx.sim.now, group: this.cfg.name, instance: this.name, busy, capacity: 1 });
+    }
+  }
+}
+
+function connectConsumer(c: SimConsumer): void {
+  c.connect();
+}
+function stopConsumer(c: SimConsumer): void {
+  c.stop();
+}
+function processed(a: { consumer: SimConsumer; epoch: number }): void {
+  a.consumer.processed(a.epoch);
+}

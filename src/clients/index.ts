@@ -1,0 +1,5 @@
+export * from "./consumer.js";
+export * from "./context.js";
+export * from "./producer.js";
+export * from "./rate-profile.js";
+export * from "./routing-key.js";

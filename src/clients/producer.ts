@@ -1,0 +1,261 @@
+import type { Channel, Delivery } from "../amqp/channel.js";
+import type { Connection } from "../amqp/connection.js";
+import type { FieldTable, MessageProperties } from "../amqp/message.js";
+import type { Distribution } from "../engine/distributions.js";
+import type { RandomStream } from "../engine/random.js";
+import { type Nanoseconds, NS_PER_MS } from "../engine/time.js";
+import type { ClientContext } from "./context.js";
+import { ArrivalClock, type Arrivals, type RateShape } from "./rate-profile.js";
+import { type KeySource, RoutingKeys } from "./routing-key.js";
+
+/** One producer group as the scenario resolved it (units already in ns / per second / bytes). */
+export interface ProducerConfig {
+  readonly name: string;
+  readonly count: number;
+  readonly vhost: string;
+  readonly exchange: string;
+  readonly keys: KeySource;
+  readonly shape: RateShape;
+  readonly arrivals: Arrivals;
+  /** Messages per instance; undefined = until stop. */
+  readonly messages?: number | undefined;
+  readonly size: Distribution;
+  readonly headers?: FieldTable | undefined;
+  readonly persistent: boolean;
+  /** A fixed priority or a number distribution (rounded, clamped to 0..255). */
+  readonly priority?: number | Distribution | undefined;
+  readonly expiration?: Nanoseconds | undefined;
+  readonly mandatory: boolean;
+  /** false: no confirms; true: confirms, no window; n: at most n unconfirmed in flight. */
+  readonly confirms: boolean | number;
+  /** Publish this many, then wait until all are confirmed. */
+  readonly batch?: number | undefined;
+  /** Request / reply: wait for each reply (or the timeout) before the next request. */
+  readonly rpc?: { readonly timeout: Nanoseconds } | undefined;
+  readonly start: Nanoseconds;
+  readonly stop?: Nanoseconds | undefined;
+}
+
+/** Connection name of instance i: the group name alone when there is one instance. */
+export const instanceName = (name: string, count: number, i: number): string =>
+  count === 1 ? name : `${name}-${i}`;
+
+/**
+ * A publishing client as an explicit state machine (one event per message, no closure per
+ * event): connect at `start`, publish on the arrival clock until `stop`, the run's end or
+ * `messages`; with confirms, hold new publishes while the window (or the batch) is full; in RPC
+ * mode, hold until the reply or the timeout. Draws: `producer/<name>/<i>/{arrivals,size,key,priority}`.
+ */
+export class Producer {
+  readonly name: string;
+  private ch: Channel | undefined;
+  private conn: Connection | undefined;
+  private readonly clock: ArrivalClock;
+  private readonly keys: RoutingKeys;
+  private readonly sizeRng: RandomStream;
+  private readonly priorityRng: RandomStream;
+  private readonly stopAt: Nanoseconds;
+  private seq = 0;
+  private outstanding = 0;
+  private inBatch = 0;
+  private blocked = false;
+  private done = false;
+  /** When the producer connected: arrival times count from here. */
+  private t0: Nanoseconds = 0;
+  private replyQueue = "";
+  private awaiting: { correlationId: string; timer: number } | undefined;
+  /** Published, confirmed (ack), nacked, replies received, requests timed out. */
+  readonly stats = { published: 0, acked: 0, nacked: 0, replies: 0, timeouts: 0 };
+  /** Round-trip times of answered requests, ns (RPC mode). */
+  readonly roundTrips: number[] = [];
+  /** Called once when the producer has finished publishing (messages / stop / end / error). */
+  onFinished: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly cfg: ProducerConfig,
+    instance: number,
+  ) {
+    this.name = instanceName(cfg.name, cfg.count, instance);
+    const base = `producer/${cfg.name}/${instance}`;
+    this.clock = new ArrivalClock(cfg.shape, cfg.arrivals, ctx.streams.stream(`${base}/arrivals`));
+    this.keys = new RoutingKeys(cfg.keys, instance, ctx.streams.stream(`${base}/key`));
+    this.sizeRng = ctx.streams.stream(`${base}/size`);
+    this.priorityRng = ctx.streams.stream(`${base}/priority`);
+    this.stopAt = Math.min(cfg.stop ?? ctx.end, ctx.end);
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Schedules the connection at the configured start (not before `earliest`). */
+  schedule(earliest: Nanoseconds): void {
+    const at = Math.max(earliest, this.cfg.start);
+    if (at >= this.stopAt) {
+      this.finish();
+      return;
+    }
+    this.ctx.sim.scheduleAt(at, startProducer, this);
+  }
+
+  /** @internal the start event */
+  begin(): void {
+    const cfg = this.cfg;
+    const conn = this.ctx.broker.connect({ name: this.name, vhost: cfg.vhost });
+    this.conn = conn;
+    const ch = conn.createChannel();
+    this.ch = ch;
+    ch.on("close", () => this.finish());
+    if (cfg.confirms !== false) ch.confirmSelect();
+    this.t0 = this.ctx.sim.now;
+    if (cfg.rpc) {
+      // the reply queue: exclusive, server-named, consumed without acks (as direct reply-to is)
+      ch.assertQueue("", { exclusive: true, autoDelete: true }, (err, ok) => {
+        if (err) return;
+        this.replyQueue = ok.queue;
+        ch.consume(
+          ok.queue,
+          (d) => this.onReply(d),
+          { noAck: true },
+          () => this.scheduleNext(),
+        );
+      });
+      return;
+    }
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    if (this.done) return;
+    if (this.cfg.messages !== undefined && this.seq >= this.cfg.messages) {
+      this.finish();
+      return;
+    }
+    const rel = this.clock.next();
+    const at = Math.max(this.t0 + rel, this.ctx.sim.now);
+    if (!Number.isFinite(rel) || at >= this.stopAt) {
+      this.finish();
+      return;
+    }
+    this.ctx.sim.scheduleAt(at, fireProducer, this);
+  }
+
+  /** @internal an arrival */
+  fire(): void {
+    if (this.done) return;
+    if (this.mustWait()) {
+      this.blocked = true;
+      return;
+    }
+    this.publishOne();
+    this.scheduleNext();
+  }
+
+  private mustWait(): boolean {
+    const cfg = this.cfg;
+    if (cfg.rpc) return this.awaiting !== undefined;
+    if (typeof cfg.confirms === "number" && this.outstanding >= cfg.confirms) return true;
+    if (cfg.batch !== undefined && this.inBatch >= cfg.batch) return true;
+    return false;
+  }
+
+  private release(): void {
+    if (this.blocked && !this.mustWait() && !this.done) {
+      this.blocked = false;
+      if (this.ctx.sim.now >= this.stopAt) {
+        this.finish();
+        return;
+      }
+      this.publishOne();
+      this.scheduleNext();
+    }
+  }
+
+  private publishOne(): void {
+    const ch = this.ch;
+    if (!ch || !ch.clientOpen) {
+      this.finish();
+      return;
+    }
+    const cfg = this.cfg;
+    const seq = this.seq++;
+    const bytes = Math.max(0, Math.round(cfg.size.sample(this.sizeRng)));
+    let props: MessageProperties & { mandatory?: boolean; persistent?: boolean } = {
+      mandatory: cfg.mandatory,
+      persistent: cfg.persistent,
+    };
+    if (cfg.headers) props = { ...props, headers: cfg.headers };
+    if (cfg.priority !== undefined) {
+      const p = typeof cfg.priority === "number" ? cfg.priority : cfg.priority.sample(this.priorityRng);
+      props = { ...props, priority: Math.min(255, Math.max(0, Math.round(p))) };
+    }
+    if (cfg.expiration !== undefined)
+      props = { ...props, expiration: String(Math.round(cfg.expiration / NS_PER_MS)) };
+    if (cfg.rpc) {
+      const correlationId = `${this.name}-${seq}`;
+      props = { ...props, replyTo: this.replyQueue, correlationId };
+      const timer = this.ctx.sim.schedule(cfg.rpc.timeout, rpcTimeout, this);
+      this.awaiting = { correlationId, timer };
+      this.requestSentAt = this.ctx.sim.now;
+    }
+    const key = this.keys.next(seq);
+    this.stats.published++;
+    if (cfg.confirms !== false) {
+      this.outstanding++;
+      this.inBatch++;
+      ch.publish(cfg.exchange, key, { bytes }, props, (err) => this.onConfirm(err === null));
+    } else {
+      ch.publish(cfg.exchange, key, { bytes }, props);
+    }
+  }
+
+  private requestSentAt: Nanoseconds = 0;
+
+  private onConfirm(ack: boolean): void {
+    this.outstanding--;
+    if (ack) this.stats.acked++;
+    else this.stats.nacked++;
+    if (this.cfg.batch !== undefined && this.outstanding === 0) this.inBatch = 0;
+    this.release();
+  }
+
+  private onReply(d: Delivery | null): void {
+    if (d === null || this.awaiting === undefined) return;
+    if (d.properties.correlationId !== this.awaiting.correlationId) return; // a late reply to a timed-out request
+    this.ctx.sim.cancel(this.awaiting.timer);
+    this.awaiting = undefined;
+    this.stats.replies++;
+    this.roundTrips.push(this.ctx.sim.now - this.requestSentAt);
+    this.release();
+  }
+
+  /** @internal */
+  timedOut(): void {
+    if (this.awaiting === undefined) return;
+    this.awaiting = undefined;
+    this.stats.timeouts++;
+    this.release();
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onFinished?.();
+  }
+
+  /** The connection, for tests and the run's end. */
+  get connection(): Connection | undefined {
+    return this.conn;
+  }
+}
+
+function startProducer(p: Producer): void {
+  p.begin();
+}
+function fireProducer(p: Producer): void {
+  p.fire();
+}
+function rpcTimeout(p: Producer): void {
+  p.timedOut();
+}
