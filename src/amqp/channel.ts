@@ -693,38 +693,49 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal broker side of ack / nack / reject (docs/confirms.md). */
   brokerSettle(tag: number, multiple: boolean, kind: "ack" | "nack" | "reject", requeue: boolean): void {
     if (!this.brokerOpen) return;
-    let settled: Pending[];
-    if (multiple) {
-      if (tag !== 0 && !this.unacked.has(tag)) {
-        this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${tag}`));
-        return;
-      }
-      settled = [];
-      for (const p of this.unacked.values()) {
-        if (tag !== 0 && p.tag > tag) break;
-        settled.push(p);
-      }
-    } else {
+    if (!multiple) {
+      // fast path: one delivery, no allocation
       const p = this.unacked.get(tag);
       if (!p) {
         this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${tag}`));
         return;
       }
-      settled = [p];
+      this.settleOne(p, kind, requeue);
+      if (!p.queue.deleted) p.queue.dispatch();
+      if (p.consumer && this.globalPrefetch !== 0) this.dispatchMine();
+      return;
+    }
+    let settled: Pending[];
+    if (tag !== 0 && !this.unacked.has(tag)) {
+      this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${tag}`));
+      return;
+    }
+    settled = [];
+    for (const p of this.unacked.values()) {
+      if (tag !== 0 && p.tag > tag) break;
+      settled.push(p);
     }
     const touched = new Set<Queue>();
     let released = false;
     for (const p of settled) {
-      this.unacked.delete(p.tag);
-      if (p.consumer) {
-        this.globalUnacked--;
-        released = true;
-      }
-      const q = p.queue;
-      if (q.deleted) {
-        if (p.consumer) p.consumer.unacked--;
-        continue;
-      }
+      this.settleOne(p, kind, requeue);
+      if (p.consumer) released = true;
+      if (!p.queue.deleted) touched.add(p.queue);
+    }
+    for (const q of touched) q.dispatch();
+    if (released && this.globalPrefetch !== 0) this.dispatchMine();
+  }
+
+  /** Settle one delivery without dispatching (the caller dispatches the queues touched). */
+  private settleOne(p: Pending, kind: "ack" | "nack" | "reject", requeue: boolean): void {
+    this.unacked.delete(p.tag);
+    if (p.consumer) this.globalUnacked--;
+    const q = p.queue;
+    if (q.deleted) {
+      if (p.consumer) p.consumer.unacked--;
+      return;
+    }
+    {
       const sig = this.broker.signals.settled;
       if (sig.active) {
         sig.emit({
@@ -740,12 +751,9 @@ export class Channel extends Emitter<ChannelEvents> {
           publishedAt: p.qm.msg.publishedAt,
         });
       }
-      if (kind === "ack") q.settleAck(p.qm, p.consumer);
-      else q.settleReject(p.qm, p.consumer, requeue);
-      touched.add(q);
     }
-    for (const q of touched) q.dispatch();
-    if (released && this.globalPrefetch !== 0) this.dispatchMine();
+    if (kind === "ack") q.settleAck(p.qm, p.consumer);
+    else q.settleReject(p.qm, p.consumer, requeue);
   }
 
   /** Offer deliveries on every queue this channel consumes from (after global credit grew). */
@@ -869,6 +877,10 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal routing charged: hand the copy to every target queue's process. */
   enqueueAll(rec: PublishRecord): void {
     const targets = rec.targets!;
+    if (targets.length === 1) {
+      this.broker.runtime.work(targets[0]!.proc, "enqueue", { bytes: rec.msg.bytes }, queueAccept0, rec);
+      return;
+    }
     for (let i = 0; i < targets.length; i++) {
       const q = targets[i]!;
       this.broker.runtime.work(q.proc, "enqueue", { bytes: rec.msg.bytes }, queueAccept, { rec, i });
@@ -1128,6 +1140,9 @@ function routeDone(rec: PublishRecord): void {
 }
 function queueAccept(a: { rec: PublishRecord; i: number }): void {
   a.rec.ch.queueAccept(a.rec, a.i);
+}
+function queueAccept0(rec: PublishRecord): void {
+  rec.ch.queueAccept(rec, 0);
 }
 function acceptDone(rec: PublishRecord): void {
   rec.ch.acceptDone(rec);

@@ -62,6 +62,8 @@ export class Queue {
   private expiryTimerAt = Number.POSITIVE_INFINITY;
   private leaseTimer: EventId | undefined;
   private lastUsed: Nanoseconds;
+  /** Ready messages with a finite expiry (0: expiry checks are skipped). */
+  private expiring = 0;
   /** Routing epoch mark: de-duplicates destinations within one routing decision. */
   routeMark = 0;
 
@@ -181,6 +183,7 @@ export class Queue {
   }
 
   private pushReady(qm: QueuedMessage): void {
+    if (qm.expiresAt !== Number.POSITIVE_INFINITY) this.expiring++;
     this.levels[qm.priority]!.push(qm);
     this.readyCount++;
     this.readyBytes += qm.msg.bytes;
@@ -202,6 +205,7 @@ export class Queue {
       const l = levels[i]!;
       if (l.length > 0) {
         const m = l.shift()!;
+        if (m.expiresAt !== Number.POSITIVE_INFINITY) this.expiring--;
         this.readyCount--;
         this.readyBytes -= m.msg.bytes;
         return m;
@@ -231,6 +235,7 @@ export class Queue {
 
   /** Expire messages at the head whose time has come (expiry happens only at the head). */
   private expireHead(): void {
+    if (this.expiring === 0) return;
     const now = this.broker.sim.now;
     for (;;) {
       const head = this.peekHead();
@@ -253,6 +258,7 @@ export class Queue {
   }
 
   private armExpiry(): void {
+    if (this.expiring === 0) return;
     const head = this.peekHead();
     if (!head || head.expiresAt === Number.POSITIVE_INFINITY) return;
     if (this.expiryTimer !== undefined && this.expiryTimerAt <= head.expiresAt) return;
@@ -421,6 +427,7 @@ export class Queue {
     const out: QueuedMessage[] = [];
     for (const l of this.levels) for (const m of l.drain()) out.push(m);
     out.sort((a, b) => a.seq - b.seq);
+    this.expiring = 0;
     this.readyCount = 0;
     this.readyBytes = 0;
     return out;

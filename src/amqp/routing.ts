@@ -37,9 +37,9 @@ export class Router {
     collectBindings: boolean,
   ): RouteResult {
     const r = this.result;
-    r.queues.length = 0;
-    r.bindings.length = 0;
-    r.alternates.length = 0;
+    if (r.queues.length > 0) r.queues.length = 0;
+    if (r.bindings.length > 0) r.bindings.length = 0;
+    if (r.alternates.length > 0) r.alternates.length = 0;
     r.visited = 0;
     const epoch = ++this.epoch;
     this.visit(vhost, exchange, routingKey, extraKeys, headers, collectBindings, epoch);
@@ -92,6 +92,6 @@ export class Router {
         this.visit(vhost, d, routingKey, extraKeys, headers, collect, epoch);
       }
     }
-    tmp.length = start;
+    if (end > start) tmp.length = start;
   }
 }

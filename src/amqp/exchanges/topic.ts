@@ -29,6 +29,7 @@ export class TopicRouter implements ExchangeRouter {
   private readonly root = new TrieNode();
   private count = 0;
   private visited = 0;
+  private readonly splitCache = new Map<string, string[]>();
 
   get size(): number {
     return this.count;
@@ -70,7 +71,14 @@ export class TopicRouter implements ExchangeRouter {
 
   route(routingKey: string, _headers: FieldTable | undefined, out: Binding[]): number {
     this.visited = 0;
-    this.match(this.root, splitTopicKey(routingKey), 0, out);
+    // routing keys repeat: cache their split (bounded, cleared when full)
+    let words = this.splitCache.get(routingKey);
+    if (words === undefined) {
+      if (this.splitCache.size >= 4096) this.splitCache.clear();
+      words = splitTopicKey(routingKey);
+      this.splitCache.set(routingKey, words);
+    }
+    this.match(this.root, words, 0, out);
     return this.visited;
   }
 
