@@ -23,6 +23,8 @@ export interface RunScenarioOptions {
   readonly onProgress?: (p: RunProgress) => void;
   /** Runaway guard: stop after this many events (default 2e9). */
   readonly maxEvents?: number;
+  /** Called once the world is built, before it starts: extra subscribers (sweeps' steady-state collector). */
+  readonly onWorld?: (world: World) => void;
 }
 
 /** Events per slice of the run loop: progress granularity without per-event overhead. */
@@ -40,6 +42,7 @@ export function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): 
   const { sim, broker } = world;
   const binWidth = scenario.report?.binWidth ?? defaultBinWidth(world.end);
   const collector = new RunCollector(world.signals, { binWidth, clientSignals: world.clientSignals });
+  opts.onWorld?.(world);
   let setupError: string | undefined;
   world.start((message) => {
     setupError = message;
