@@ -33,7 +33,7 @@ export function topSeries(
 }
 
 export const sum = (vs: readonly number[]): number => vs.reduce((a, b) => a + b, 0);
-export const maxOf = (vs: readonly number[]): number => vs.reduce((a, b) => (b > a ? b : a), 0);
+export const maxOf = (vs: readonly number[]): number => vs.reduce((a, b) => Math.max(a, b), 0);
 
 /** The default exchange has the empty name. */
 export function displayName(name: string): string {
