@@ -1,3 +1,4 @@
+import { defaultBinWidth } from "../metrics/collector.js";
 import { AmqpTransport } from "../rpc/amqp-transport.js";
 import { RpcSystem } from "../rpc/system.js";
 import type { WorldExtension } from "./extensions.js";
@@ -20,7 +21,7 @@ export const rpcExtension: WorldExtension = {
   build(world) {
     const spec = world.scenario.rpc;
     if (spec === undefined) return;
-    const binWidth = world.scenario.report?.binWidth ?? Math.max(1_000_000, Math.round(world.end / 100));
+    const binWidth = world.scenario.report?.binWidth ?? defaultBinWidth(world.end);
     const system = new RpcSystem(world.sim, new AmqpTransport(world.broker), world.streams, spec, { binWidth });
     systems.set(world, system);
     system.start();
