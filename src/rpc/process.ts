@@ -111,6 +111,8 @@ export class RpcProcess {
   /** Reply queues given up on: replies to them are dropped until the time stored (ObsoleteReplyQueuesCache). */
   private readonly obsolete = new Map<string, Nanoseconds>();
   private readonly notifyDeclared = new Set<string>();
+  /** Exchanges each SEND connection has declared (kombu declares a publisher's exchange once per channel). */
+  private readonly declared = new WeakMap<TransportConnection, Set<string>>();
   /** Lost replies and abandoned reply sends, for the report. */
   repliesAbandoned = 0;
   lateReplies = 0;
@@ -456,18 +458,20 @@ export class RpcProcess {
       const message = { bytes, payload: this.requestPayload(span, msgId, this.replyQueueName, monitor) };
       const publish = (attempt: number): void => {
         this.acquire((conn) => {
-          if (span.published < 0) span.published = this.env.sim.now;
-          conn.publish(exchange, key, message, { mandatory: false, expiration: timeout }, (outcome) => {
-            this.release(conn);
-            if (outcome === "closed" || outcome === "nacked") {
-              const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
-              this.env.sim.schedule(delay, () => publish(attempt + 1));
-              return;
-            }
-            if (w.settled) return;
-            w.waitStart = this.env.sim.now;
-            w.timer = this.env.sim.schedule(timeout, () => this.timedOut(w));
-            if (monitor > 0) w.monitorTimer = this.env.sim.schedule(monitor, () => this.timedOut(w));
+          this.withExchange(conn, exchange, false, () => {
+            if (span.published < 0) span.published = this.env.sim.now;
+            conn.publish(exchange, key, message, { mandatory: false, expiration: timeout }, (outcome) => {
+              this.release(conn);
+              if (outcome === "closed" || outcome === "nacked") {
+                const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
+                this.env.sim.schedule(delay, () => publish(attempt + 1));
+                return;
+              }
+              if (w.settled) return;
+              w.waitStart = this.env.sim.now;
+              w.timer = this.env.sim.schedule(timeout, () => this.timedOut(w));
+              if (monitor > 0) w.monitorTimer = this.env.sim.schedule(monitor, () => this.timedOut(w));
+            });
           });
         });
       };
@@ -605,10 +609,32 @@ export class RpcProcess {
             ],
             () => go(),
           );
-        } else go();
+        } else this.withExchange(conn, exchange, step.kind === "fanout", go);
       });
     };
     publish(0);
+  }
+
+  /**
+   * Publishers declare their exchange before the first publish on a connection: topic_send the
+   * control exchange, fanout_send `<topic>_fanout` (impl_rabbit.py), so a cast never hits a 404.
+   */
+  private withExchange(conn: TransportConnection, exchange: string, fanout: boolean, then: () => void): void {
+    let set = this.declared.get(conn);
+    if (set === undefined) {
+      set = new Set();
+      this.declared.set(conn, set);
+    }
+    if (set.has(exchange)) {
+      then();
+      return;
+    }
+    set.add(exchange);
+    const o = this.env.oslo;
+    const options = fanout
+      ? { durable: o.transientQuorumQueues, autoDelete: true }
+      : { durable: o.durableQueues || o.quorumQueues, autoDelete: o.autoDelete };
+    conn.declareExchange(exchange, fanout ? "fanout" : "topic", options, () => then());
   }
 
   // ---------------------------------------------------------------- SEND connection pool

@@ -99,7 +99,7 @@ describe("oslo.messaging call over the AMQP model", () => {
   it("with prefetch 0 the backlog sits in the executor (unbounded), not in the broker queue", () => {
     const w = world(
       [service("conductor", { executorThreads: 2, methods: { work: method("const(1s)") } })],
-      [workload("ask", "nova-api", 1000, "call conductor.work", { stop: seconds(0.0035) })],
+      [workload("ask", "nova-api", 1000, "call conductor.work", { stop: seconds(0.0045) })],
       { replyPollInterval: 0 },
     );
     w.sim.run({ until: seconds(10) });

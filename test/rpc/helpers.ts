@@ -35,6 +35,7 @@ export function periodic(every: string, step: string): PeriodicSpec {
   return { every: dist(every).mean, step: parseStep(step) };
 }
 
+/** Arrivals start at 1 ms, once the servers have declared their queues (a cast before that is unroutable). */
 export function workload(
   name: string,
   from: string,
@@ -48,7 +49,7 @@ export function workload(
     rate,
     arrivals: "constant",
     step: parseStep(step),
-    start: 0,
+    start: 1_000_000,
     stop: Number.MAX_SAFE_INTEGER,
     ...w,
   };

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { RandomStreams } from "../../src/engine/random.js";
+import { seconds } from "../../src/engine/time.js";
+import { reconnectDelay } from "../../src/rpc/backoff.js";
+import { OSLO_DEFAULTS, osloOptions } from "../../src/rpc/options.js";
+import { formatStep, parseStep } from "../../src/rpc/step.js";
+import { method, periodic, service, workload, world } from "./helpers.js";
+
+describe("oslo.messaging server and driver behaviour", () => {
+  it("a reply to a missing reply queue is retried every 0.25 s for 60 s, then abandoned; the caller times out", () => {
+    const w = world(
+      [service("conductor", { methods: { object_action: method("const(2s)") } })],
+      [workload("save", "compute-1", 1, "call conductor.object_action", { stop: seconds(0.5) })],
+      { responseTimeout: seconds(90) },
+    );
+    // Delete the caller's reply queue while the server works (what x-expires or a lost node does).
+    const admin = w.broker.connect({ name: "admin" }).createChannel();
+    w.sim.run({ until: seconds(1) });
+    admin.deleteQueue("reply_compute-1");
+    w.sim.run({ until: seconds(120) });
+    const r = w.system.finish();
+    const m = r.methods["conductor.object_action"]!;
+    expect(m.timeouts).toBe(1);
+    // 60 s / 0.25 s = 240 retries after the first attempt.
+    expect(m.replyRetries).toBe(240);
+    expect(r.processes.repliesAbandoned).toBe(1);
+    expect(w.broker.finish().total.returned).toBe(241);
+  });
+
+  it("a fanout cast reaches one copy per server process, each in its own <topic>_fanout_<id> queue", () => {
+    const w = world(
+      [service("scheduler", { processes: 3, methods: { update_instance_info: method("const(1ms)") } })],
+      [workload("tell", "compute-1", 1, "fanout scheduler.update_instance_info", { stop: seconds(0.5) })],
+    );
+    w.sim.run({ until: seconds(5) });
+    const fates = w.broker.finish();
+    expect(fates.queues.get("scheduler_fanout_scheduler.1")?.acked).toBe(1);
+    expect(fates.queues.get("scheduler_fanout_scheduler.2")?.acked).toBe(1);
+    expect(fates.queues.get("scheduler_fanout_scheduler.3")?.acked).toBe(1);
+    expect(fates.total.acked).toBe(3);
+  });
+
+  it("topic queues are shared and round-robin between a topic's processes; <topic>.<host> reaches that host", () => {
+    const w = world(
+      [
+        service("compute", { hosts: 3, methods: { build: method("const(1ms)") } }),
+        service("conductor", { methods: { go: method("const(1ms)", "cast compute.compute-2.build x4") } }),
+      ],
+      [workload("w", "api", 1, "cast conductor.go", { stop: seconds(0.5) })],
+    );
+    w.sim.run({ until: seconds(5) });
+    const fates = w.broker.finish();
+    expect(fates.queues.get("compute.compute-2")?.acked).toBe(4);
+    expect(fates.queues.get("compute.compute-1")).toBeUndefined();
+  });
+
+  it("periodic tasks run every interval plus 0-5 % jitter, starting within the fuzzy delay", () => {
+    const w = world([
+      service("conductor", { methods: { object_action: method("const(1ms)") } }),
+      service("compute", {
+        hosts: 2,
+        periodicFuzzyDelay: seconds(10),
+        periodic: [periodic("10s", "call conductor.object_action")],
+      }),
+    ]);
+    w.sim.run({ until: seconds(100) });
+    const m = w.system.finish().methods["conductor.object_action"]!;
+    // Each host: first run in [0, 10 s), then every 10-10.5 s (+0.5 s poll) => 9 or 10 runs in 100 s.
+    expect(m.requests).toBeGreaterThanOrEqual(18);
+    expect(m.requests).toBeLessThanOrEqual(20);
+  });
+
+  it("call-monitor heartbeats keep a long call alive past call_monitor_timeout", () => {
+    const w = world(
+      [service("scheduler", { methods: { select_destinations: method("const(150s)") } })],
+      [
+        workload("ok", "conductor-a", 1, "call scheduler.select_destinations timeout=1800s monitor=60s", {
+          stop: seconds(0.5),
+        }),
+      ],
+    );
+    w.sim.run({ until: seconds(200) });
+    const m = w.system.finish().methods["scheduler.select_destinations"]!;
+    expect(m.ok).toBe(1);
+    // A heartbeat every 30 s while the 150 s method runs: at 30, 60, 90, 120 s (and 150 s is the end).
+    expect(m.heartbeats).toBe(4);
+  });
+
+  it("without heartbeats, a call longer than its timeout raises MessagingTimeout and the late reply is dropped", () => {
+    const w = world(
+      [service("scheduler", { methods: { select_destinations: method("const(150s)") } })],
+      [workload("slow", "conductor-a", 1, "call scheduler.select_destinations", { stop: seconds(0.5) })],
+    );
+    w.sim.run({ until: seconds(200) });
+    const r = w.system.finish();
+    expect(r.methods["scheduler.select_destinations"]!.timeouts).toBe(1);
+    expect(r.processes.lateReplies).toBe(1);
+  });
+
+  it("max_concurrent_builds queues builds beyond the limit inside the compute", () => {
+    const w = world(
+      [service("compute", { methods: { build: { ...method("const(10s)"), maxConcurrent: 2 } } })],
+      [workload("boot", "api", 1000, "cast compute.build", { stop: seconds(0.0045) })],
+    );
+    w.sim.run({ until: seconds(60) });
+    const m = w.system.finish().methods["compute.build"]!;
+    expect(m.ok).toBe(4);
+    expect(m.latency.max).toBeCloseTo(20, 1);
+  });
+
+  it("reconnect waits kombu_reconnect_delay + 1, 3, 5 ... s, capped at 30 s", () => {
+    const rng = new RandomStreams(1).stream("x");
+    const d = [0, 1, 2, 14, 15, 40].map((a) => reconnectDelay(OSLO_DEFAULTS, a, rng) / 1e9);
+    expect(d).toEqual([2, 4, 6, 30, 31, 31]);
+  });
+
+  it("rabbit_quorum_queue cannot be combined with rabbit_ha_queues", () => {
+    expect(() => osloOptions({ quorumQueues: true, haQueues: true })).toThrow(/cannot be combined/);
+  });
+
+  it("steps parse from scenario text and print back", () => {
+    const s = parseStep("call scheduler.select_destinations timeout=1800s monitor=60s");
+    expect(s).toMatchObject({ kind: "call", service: "scheduler", method: "select_destinations", repeat: 1 });
+    expect(s.timeout).toBe(seconds(1800));
+    expect(s.callMonitorTimeout).toBe(seconds(60));
+    expect(formatStep(parseStep("cast compute.{host}.build_and_run_instance"))).toBe(
+      "cast compute.{host}.build_and_run_instance",
+    );
+    expect(parseStep("call conductor.object_action x6").repeat).toBe(6);
+    expect(() => parseStep("fanout scheduler.h1.update")).toThrow(/cannot name a server/);
+    expect(() => parseStep("cast conductor.go timeout=1s")).toThrow(/only a call/);
+    expect(() => parseStep("send a.b")).toThrow(/must start with one of/);
+  });
+});
