@@ -1,3 +1,4 @@
+export * from "./definitions.js";
 export * from "./extensions.js";
 export * from "./json-schema.js";
 export * from "./load.js";
