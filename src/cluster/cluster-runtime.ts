@@ -42,6 +42,8 @@ class BrokerNode {
   /** Incremented whenever the node goes down: transfers and syncs from an older epoch are void. */
   epoch = 0;
   downCause: DownCause | null = null;
+  /** Persistent writes at or before this time survived the last time the node went down. */
+  durableCutoff = -1;
   constructor(
     readonly name: string,
     readonly cpu: NodeCpu,
@@ -195,6 +197,14 @@ export class ClusterRuntime implements BrokerRuntime {
     return this.node(node).downCause;
   }
 
+  /**
+   * Persistent messages a durable queue on `node` accepted at or before this time were on disk
+   * when the node last went down (and are recovered when it starts); later ones were lost.
+   */
+  durableCutoff(node: string): Nanoseconds {
+    return this.node(node).durableCutoff;
+  }
+
   /** Current partition groups, or null when the network is whole. */
   get partition(): readonly (readonly string[])[] | null {
     return this.groups;
@@ -329,6 +339,10 @@ export class ClusterRuntime implements BrokerRuntime {
     n.state = cause === "pause" ? "paused" : "down";
     n.downCause = cause;
     n.epoch++;
+    // What reached the disk: every completed fsync batch, plus anything older than one sync
+    // interval and write (writes made without a persist() callback are flushed by the same timer).
+    const d = n.disk.settings;
+    n.durableCutoff = Math.max(n.disk.syncedCutoff, this.sim.now - d.fsyncInterval - d.fsyncLatency);
     n.cpu.reset();
     n.disk.reset();
     n.memory.reset();

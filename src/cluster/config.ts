@@ -50,6 +50,13 @@ export interface ClusterConfig {
   readonly netTicktime: Nanoseconds;
   /** Time a node takes to restart after autoheal or to resume after a pause, ns. */
   readonly restartTime: Nanoseconds;
+  /**
+   * How long clients take to notice that their node crashed, ns: 0 when the OS resets the TCP
+   * connections (the Erlang VM died, the host is up); the heartbeat timeout when the host or its
+   * network died (two missed heartbeats at timeout / 2 each, docs/heartbeats.md). A graceful stop
+   * or a pause closes connections at once.
+   */
+  readonly crashDetection: Nanoseconds;
   /** Mailbox backlog above which a process withholds credit (RabbitMQ credit_flow: 400, 200). */
   readonly creditLimit: number;
 }
@@ -66,6 +73,7 @@ export const DEFAULT_CLUSTER: Omit<ClusterConfig, "nodes"> = {
   partitionHandling: "ignore",
   netTicktime: 60_000_000_000,
   restartTime: 5_000_000_000,
+  crashDetection: 0,
   creditLimit: 400,
 };
 

@@ -42,6 +42,11 @@ export class Disk {
   /** Bytes written and fsyncs done since start (for reports). */
   bytesWritten = 0;
   syncs = 0;
+  /**
+   * Writes made at or before this time are on disk: when the last completed batch was closed
+   * (flushNow makes it "now"). Not cleared by a crash: the disk keeps what was synced.
+   */
+  syncedCutoff = -1;
 
   constructor(
     private readonly sim: Simulator,
@@ -84,6 +89,7 @@ export class Disk {
     this.timer = null;
     this.due = false;
     this.bytesWritten += b.bytes;
+    this.syncedCutoff = this.sim.now;
     for (let i = 0; i < b.actions.length; i++) b.actions[i]!(b.args[i]);
   }
 
@@ -102,12 +108,13 @@ export class Disk {
     this.writing = true;
     this.due = false;
     const writeTime = this.config.fsyncLatency + Math.round((b.bytes / this.config.bandwidth) * 1e9);
-    this.sim.schedule(writeTime, this.synced, { batch: b, epoch: this.epoch });
+    this.sim.schedule(writeTime, this.synced, { batch: b, epoch: this.epoch, closedAt: this.sim.now });
   }
 
-  private readonly synced = (w: { batch: Batch; epoch: number }): void => {
+  private readonly synced = (w: { batch: Batch; epoch: number; closedAt: number }): void => {
     if (w.epoch !== this.epoch) return;
     this.writing = false;
+    this.syncedCutoff = w.closedAt;
     this.syncs++;
     this.bytesWritten += w.batch.bytes;
     const { actions, args } = w.batch;

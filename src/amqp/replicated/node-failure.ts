@@ -1,0 +1,142 @@
+import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
+import type { Broker } from "../broker.js";
+import type { Connection } from "../connection.js";
+import type { LossCause } from "../fate.js";
+import type { QueuedMessage } from "../message.js";
+import type { Queue } from "../queue.js";
+
+/**
+ * What a broker node going down does to the AMQP state on it (docs/queues.md#durability,
+ * reference §B "Durable vs persistent", §F):
+ * - connections to the node drop: the broker side is torn down at once (unacked deliveries of
+ *   queues elsewhere are requeued, exclusive queues die with their connection); clients notice
+ *   after `crashDetection` (0 = TCP reset) for a crash, at once for a stop or a pause;
+ * - consumers of queues on the node get basic.cancel (consumer_cancel_notify);
+ * - a transient (non-durable) queue on the node is deleted: its messages are lost (node-crash);
+ * - a durable queue keeps only the persistent messages that were on disk (accepted before the
+ *   runtime's durableCutoff); its transient messages and unsynced persistent ones are lost; on
+ *   restart the survivors are ready again, in order, redelivered=true if they had been delivered.
+ *
+ * Known gap: unacked deliveries of a durable queue held by channels on OTHER nodes stay with
+ * those channels (their acks still count); in RabbitMQ those acks fail and the messages come
+ * back from disk, so duplicates there are under-counted. Copies on the wire to the node when it
+ * went down end the run "in-flight".
+ */
+export class NodeFailureHandler {
+  /** msgIds whose publisher got a positive confirm (for confirmedBeforeLoss). */
+  private readonly confirmed = new Set<number>();
+  private readonly recovered = new Map<Queue, QueuedMessage[]>();
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly cluster: ClusterRuntime,
+  ) {
+    broker.signals.confirmed.subscribe((s) => {
+      if (s.ack) this.confirmed.add(s.msgId);
+    });
+    cluster.onNodeDown((node) => this.nodeDown(node));
+    cluster.onNodeUp((node) => this.nodeUp(node));
+  }
+
+  /** Connections to `node` still open on the broker side. */
+  connectionsOn(node: string): number {
+    let n = 0;
+    for (const c of this.broker.connections) if (c.node === node && c.brokerOpen) n++;
+    return n;
+  }
+
+  private queuesOn(node: string): Queue[] {
+    const out: Queue[] = [];
+    for (const vh of this.broker.vhosts.values()) {
+      for (const q of vh.queues.values()) if (q.node === node && !q.deleted) out.push(q);
+    }
+    return out;
+  }
+
+  private nodeDown(node: string): void {
+    const queues = this.queuesOn(node);
+    // 1. consumers of its queues are cancelled first, so requeues below cannot dispatch to them
+    for (const q of queues) {
+      for (const c of [...q.consumers]) c.channel.serverCancel(c);
+      q.consumers.length = 0;
+    }
+    // 2. its connections drop
+    const cause = this.cluster.downCause(node);
+    const delay = cause === "crash" ? this.cluster.config.crashDetection : 0;
+    const text =
+      cause === "pause" ? "node paused (partition handling)" : `broker node ${node} ${cause ?? "down"}`;
+    const dropped: Connection[] = [];
+    for (const c of [...this.broker.connections]) {
+      if (c.node !== node || !c.brokerOpen) continue;
+      c.brokerTeardown();
+      dropped.push(c);
+    }
+    if (dropped.length > 0) {
+      this.broker.sim.schedule(delay, () => {
+        for (const c of dropped) {
+          if (c.clientOpen) c.clientClosed({ code: 320, text: `CONNECTION_FORCED - ${text}` }, true);
+        }
+      });
+    }
+    // 3. its queues lose what was not on disk
+    const cutoff = this.cluster.durableCutoff(node);
+    for (const q of queues) {
+      if (q.deleted) continue; // exclusive / auto-delete queues that went with their connection
+      const ready = q.drainReady();
+      if (!q.durable) {
+        for (const qm of ready) this.lose(q, qm, "node-crash");
+        this.broker.deleteQueue(q, "node-crash");
+        continue;
+      }
+      const kept: QueuedMessage[] = [];
+      for (const qm of ready) {
+        if (qm.msg.persistent && qm.enqueuedAt <= cutoff) kept.push(qm);
+        else this.lose(q, qm, "node-crash");
+      }
+      this.recovered.set(q, kept);
+    }
+  }
+
+  private nodeUp(node: string): void {
+    for (const q of this.queuesOn(node)) {
+      const kept = this.recovered.get(q);
+      if (kept === undefined) continue;
+      this.recovered.delete(q);
+      for (const qm of kept) {
+        const wasDelivered = qm.redelivered || qm.deliveries > 0;
+        q.requeue(qm);
+        qm.redelivered = wasDelivered;
+      }
+      q.dispatch();
+    }
+  }
+
+  /** Record a lost copy, flagging it when its publisher had been told it was safe. */
+  private lose(q: Queue, qm: QueuedMessage, cause: LossCause): void {
+    const b = this.broker;
+    b.ledger.record(q.key, "lost");
+    const sig = b.signals.fate;
+    if (sig.active) {
+      const id = qm.msg.id;
+      sig.emit(
+        this.confirmed.has(id)
+          ? {
+              time: b.sim.now,
+              msgId: id,
+              queue: q.key,
+              fate: "lost",
+              lossCause: cause,
+              confirmedBeforeLoss: true,
+            }
+          : { time: b.sim.now, msgId: id, queue: q.key, fate: "lost", lossCause: cause },
+      );
+    }
+  }
+
+  /** Messages held for recovery on a down node (for tests and summaries). */
+  awaitingRecovery(): number {
+    let n = 0;
+    for (const v of this.recovered.values()) n += v.length;
+    return n;
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { Broker } from "../../src/amqp/broker.js";
+import { NodeFailureHandler } from "../../src/amqp/replicated/node-failure.js";
+import type { FateSignal } from "../../src/amqp/signals.js";
+import { ClusterRuntime, clusterConfig } from "../../src/cluster/index.js";
+import { RandomStreams } from "../../src/engine/random.js";
+import { Simulator } from "../../src/engine/simulator.js";
+import { NS_PER_MS, NS_PER_S } from "../../src/engine/time.js";
+
+function setup() {
+  const sim = new Simulator();
+  const rt = new ClusterRuntime(sim, new RandomStreams(1), clusterConfig(["rabbit-1", "rabbit-2"]));
+  const broker = new Broker(sim, { runtime: rt, version: "3.13" });
+  const handler = new NodeFailureHandler(broker, rt);
+  const fates: FateSignal[] = [];
+  broker.signals.fate.subscribe((f) => fates.push(f));
+  return { sim, rt, broker, handler, fates };
+}
+
+describe("a node crash and restart (classic queues)", () => {
+  it("transient queue: deleted with its messages (lost, node-crash); durable queue: persistent on-disk messages recovered", () => {
+    const { sim, rt, broker, fates } = setup();
+    const ch = broker.connect({ name: "app", node: "rabbit-2" }).createChannel();
+    ch.assertQueue("transient", { durable: false });
+    ch.assertQueue("durable", { durable: true });
+    ch.confirmSelect();
+    sim.run({ until: 10 * NS_PER_MS });
+    for (let i = 0; i < 10; i++) {
+      ch.sendToQueue("transient", { bytes: 100 }, { persistent: true });
+      ch.sendToQueue("durable", { bytes: 100 }, { persistent: i % 2 === 0 });
+    }
+    sim.run({ until: 500 * NS_PER_MS }); // long past the 25 ms fsync interval
+    rt.crash("rabbit-2");
+    const lostAtCrash = fates.filter((f) => f.fate === "lost");
+    // 10 in the transient queue (even persistent ones) + 5 transient messages of the durable queue
+    expect(lostAtCrash.filter((f) => f.queue === "transient")).toHaveLength(10);
+    expect(lostAtCrash.filter((f) => f.queue === "durable")).toHaveLength(5);
+    expect(lostAtCrash.every((f) => f.lossCause === "node-crash")).toBe(true);
+    // copies not bound for the disk are confirmed at enqueue: all 15 losses are confirmed losses
+    expect(lostAtCrash.filter((f) => f.confirmedBeforeLoss)).toHaveLength(15);
+    expect(broker.vhost("/").queues.has("transient")).toBe(false);
+    expect(broker.vhost("/").queues.get("durable")!.messageCount).toBe(0);
+
+    rt.start("rabbit-2");
+    const q = broker.vhost("/").queues.get("durable")!;
+    expect(q.messageCount).toBe(5);
+    expect([...q.readyMessages()].every((m) => m.msg.persistent && !m.redelivered)).toBe(true);
+    const res = broker.finish();
+    expect(res.total.lost).toBe(15);
+    expect(res.total.queued).toBe(5);
+  });
+
+  it("persistent messages not yet fsynced when the node crashes are lost", () => {
+    const { sim, rt, broker, fates } = setup();
+    const ch = broker.connect({ name: "app", node: "rabbit-2" }).createChannel();
+    ch.assertQueue("durable", { durable: true });
+    ch.confirmSelect();
+    sim.run({ until: 10 * NS_PER_MS });
+    ch.sendToQueue("durable", { bytes: 100 }, { persistent: true });
+    sim.run({ until: 12 * NS_PER_MS }); // enqueued, fsync timer (25 ms) not yet fired
+    rt.crash("rabbit-2");
+    rt.start("rabbit-2");
+    expect(fates.map((f) => [f.fate, f.lossCause, f.confirmedBeforeLoss ?? false])).toEqual([
+      ["lost", "node-crash", false],
+    ]);
+  });
+
+  it("unacked deliveries on a crashed node's channels come back redelivered after restart", () => {
+    const { sim, rt, broker } = setup();
+    const ch = broker.connect({ name: "app", node: "rabbit-2" }).createChannel();
+    ch.assertQueue("durable", { durable: true });
+    let got = 0;
+    ch.consume("durable", (d) => {
+      if (d) got++;
+    });
+    sim.run({ until: 10 * NS_PER_MS });
+    for (let i = 0; i < 3; i++) ch.sendToQueue("durable", { bytes: 100 }, { persistent: true });
+    sim.run({ until: NS_PER_S });
+    expect(got).toBe(3); // delivered, never acked
+    rt.crash("rabbit-2");
+    rt.start("rabbit-2");
+    const q = broker.vhost("/").queues.get("durable")!;
+    expect(q.messageCount).toBe(3);
+    expect([...q.readyMessages()].every((m) => m.redelivered)).toBe(true);
+  });
+
+  it("clients of the crashed node see the connection close; clients elsewhere keep theirs", () => {
+    const { sim, rt, broker } = setup();
+    const a = broker.connect({ name: "on-2", node: "rabbit-2" });
+    const b = broker.connect({ name: "on-1", node: "rabbit-1" });
+    const closed: string[] = [];
+    a.on("close", (i) => closed.push(`on-2 ${i.code}`));
+    b.on("close", () => closed.push("on-1"));
+    sim.run({ until: NS_PER_MS });
+    rt.crash("rabbit-2");
+    sim.run({ until: 2 * NS_PER_MS });
+    expect(closed).toEqual(["on-2 320"]);
+  });
+});
