@@ -58,6 +58,7 @@ function trim(x: number): string {
 
 /** A display unit for a duration axis whose largest value is maxSeconds. */
 export function durationUnit(maxSeconds: number): { unit: string; factor: number } {
+  if (maxSeconds <= 0) return { unit: "ms", factor: 1e3 };
   if (maxSeconds < 2e-6) return { unit: "ns", factor: 1e9 };
   if (maxSeconds < 2e-3) return { unit: "µs", factor: 1e6 };
   if (maxSeconds < 2) return { unit: "ms", factor: 1e3 };

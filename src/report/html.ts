@@ -85,5 +85,6 @@ table.data td.num, table.data th.num { text-align:right; font-variant-numeric: t
 .ok { color:#00734d; font-weight:600; }
 .bad { color:#b33900; font-weight:600; }
 ul.facts { margin: 6px 0; padding-left: 20px; }
+.note { color:var(--muted); font-size:13px; margin: 4px 0; }
 footer { padding: 12px 28px 24px; color:var(--muted); font-size:12px; }
 `;

@@ -23,7 +23,13 @@ export function renderTextSummary(r: RunResult): string {
     latencyLine("latency (publish → delivery)", s.latency),
   );
   if (s.confirmLatency.count > 0) lines.push(latencyLine("confirm latency", s.confirmLatency));
-  const queues = Object.entries(s.queues);
+  // deepest queues first, then the busiest
+  const queues = Object.entries(s.queues).sort(
+    (a, b) =>
+      b[1].depth.max - a[1].depth.max ||
+      b[1].counts.enqueued - a[1].counts.enqueued ||
+      (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  );
   if (queues.length > 0) {
     const w = Math.min(40, Math.max(5, ...queues.map(([q]) => q.length)));
     lines.push(

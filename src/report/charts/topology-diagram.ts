@@ -10,7 +10,7 @@ import { clip, r2, svgRoot } from "./frame.js";
  * exchange (binding key, times matched), queue → consumer group (deliveries). Each node shows its
  * message count. Columns longer than MAX_ROWS show the busiest nodes and a "+ N more" row.
  */
-const MAX_ROWS = 30;
+const MAX_ROWS = 16;
 const NODE_W = 160;
 /** Horizontal gap between columns: room for an edge label "binding.key · 1.2k". */
 const COL_GAP = 150;
@@ -174,7 +174,7 @@ export function renderTopologyDiagram(id: string, title: string, t: Topology): s
         `<g class="node" data-kind="${n.kind}"><title>${esc(`${n.kind} ${n.name} (${n.sub}): ${n.count} messages`)}</title>` +
           `<rect x="${r2(p.x)}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="${n.kind === "queue" ? 3 : 10}" fill="#ffffff" stroke="${color}" stroke-width="2"/>` +
           `<text x="${r2(p.x + 8)}" y="${p.y + 14}" fill="#111111" font-weight="600">${esc(clip(n.name, 22))}</text>` +
-          `<text x="${r2(p.x + 8)}" y="${p.y + 27}" fill="#555555" font-size="10">${esc(clip(`${n.sub} · ${formatCount(n.count)} msgs`, 28))}</text></g>`,
+          `<text x="${r2(p.x + 8)}" y="${p.y + 27}" fill="#555555" font-size="10">${esc(clip(`${n.sub ? `${n.sub} · ` : ""}${formatCount(n.count)} msgs`, 28))}</text></g>`,
       );
     }
     if (hidden[ci]! > 0) {

@@ -4,6 +4,10 @@ import { esc } from "../escape.js";
 import { OKABE_ITO } from "../palette.js";
 import { htmlTable, mdTable } from "../table.js";
 import type { ReportSection } from "./section.js";
+import { byRank } from "./top-series.js";
+
+/** Queue rows in the HTML fates table; summary.md has every queue. */
+const HTML_ROWS = 40;
 
 /** How a fate reads: consumed (good), still in the system, or dropped / lost (bad). */
 type Fate = keyof FateCounts;
@@ -52,11 +56,22 @@ export function fatesSection(r: RunResult): ReportSection {
   ];
   const nonZero = FATES.filter((fate) => f.total[fate] > 0 || fate === "acked");
   const headers = ["queue", ...nonZero];
-  const rows = [
-    ...Object.entries(f.queues).map(([q, c]) => [q, ...nonZero.map((fate) => c[fate])]),
+  // queues with the most copies not consumed first (dropped, lost, still queued ...), then the busiest
+  const notConsumed = (c: FateCounts) =>
+    FATES.reduce((a, k) => a + (FATE_CLASS[k] === "consumed" ? 0 : c[k]), 0);
+  const all = (c: FateCounts) => FATES.reduce((a, k) => a + c[k], 0);
+  const queues = byRank(Object.keys(f.queues), (q) => [notConsumed(f.queues[q]!), all(f.queues[q]!)]);
+  const queueRows = queues.map((q) => [q, ...nonZero.map((fate) => f.queues[q]![fate])]);
+  const tail = [
     ["(no queue)", ...nonZero.map((fate) => f.unqueued[fate])],
     ["total", ...nonZero.map((fate) => f.total[fate])],
   ];
+  const rows = [...queueRows, ...tail];
+  const htmlRows = [...queueRows.slice(0, HTML_ROWS), ...tail];
+  const more =
+    queueRows.length > HTML_ROWS
+      ? `<p class="note">${HTML_ROWS} of ${queueRows.length} queues (most copies not consumed first); every queue is in summary.md.</p>`
+      : "";
   const causes = Object.entries(f.lostByCause).filter(([, n]) => n > 0);
   const facts: [string, string | number][] = [
     ["messages published", f.published],
@@ -74,7 +89,7 @@ export function fatesSection(r: RunResult): ReportSection {
     id: "fates",
     title: "Message fates",
     charts,
-    html: conservation + factsHtml + htmlTable(headers, rows),
+    html: conservation + factsHtml + htmlTable(headers, htmlRows) + more,
     markdown: [
       f.conserved ? "Every copy has exactly one fate." : "**Fate accounting does not balance (a bug).**",
       "",

@@ -3,9 +3,12 @@ import { renderTimeChart } from "../charts/time-chart.js";
 import { formatCount, formatRate } from "../format.js";
 import { htmlTable, mdTable } from "../table.js";
 import type { ReportSection } from "./section.js";
-import { maxOf, topSeries } from "./top-series.js";
+import { byRank, topSeries } from "./top-series.js";
 
-/** Queue depth over time, ready and unacked (time-weighted mean per bin), and a per-queue table. */
+/** Rows of the HTML queue table; summary.md and queue-depth.csv have every queue. */
+const HTML_ROWS = 40;
+
+/** Queue depth over time, ready and unacked (time-weighted mean per bin), and a per-queue table, deepest first. */
 export function queuesSection(r: RunResult): ReportSection {
   const ts = r.timeSeries;
   const base = {
@@ -15,8 +18,12 @@ export function queuesSection(r: RunResult): ReportSection {
     markers: r.markers,
     yFormat: formatCount,
   };
+  const qs = r.summary.queues;
+  // busiest first: largest depth, then most messages
+  const rank = (k: "ready" | "unacked") => (_: readonly number[], q: string) =>
+    qs[q] ? [qs[q].depth.max, qs[q][k].max, qs[q].counts.enqueued] : 0;
   const pick = (k: "ready" | "unacked") =>
-    topSeries(Object.fromEntries(Object.entries(ts.queues).map(([q, s]) => [q, s[k]])), maxOf, "queues");
+    topSeries(Object.fromEntries(Object.entries(ts.queues).map(([q, s]) => [q, s[k]])), rank(k), "queues");
   const charts = [
     {
       id: "queue-depth-ready",
@@ -59,26 +66,33 @@ export function queuesSection(r: RunResult): ReportSection {
     "dead-lettered",
     "dropped",
   ];
-  const rows = Object.entries(r.summary.queues).map(([q, s]) => [
-    q,
-    s.depth.max,
-    formatCount(s.depth.mean),
-    s.ready.max,
-    s.unacked.max,
-    s.counts.enqueued,
-    s.counts.delivered,
-    s.counts.consumed,
-    formatRate(s.throughput.delivered),
-    s.counts.redelivered,
-    s.counts.expired,
-    s.counts.deadLettered,
-    s.counts.dropped,
-  ]);
+  const all = byRank(Object.keys(qs), (q) => [qs[q]!.depth.max, qs[q]!.counts.enqueued]);
+  const rows = all
+    .map((q) => [q, qs[q]!] as const)
+    .map(([q, s]) => [
+      q,
+      s.depth.max,
+      formatCount(s.depth.mean),
+      s.ready.max,
+      s.unacked.max,
+      s.counts.enqueued,
+      s.counts.delivered,
+      s.counts.consumed,
+      formatRate(s.throughput.delivered),
+      s.counts.redelivered,
+      s.counts.expired,
+      s.counts.deadLettered,
+      s.counts.dropped,
+    ]);
   return {
     id: "queues",
     title: "Queues",
     charts,
-    html: htmlTable(headers, rows),
+    html:
+      htmlTable(headers, rows.slice(0, HTML_ROWS)) +
+      (rows.length > HTML_ROWS
+        ? `<p class="note">The ${HTML_ROWS} deepest of ${rows.length} queues; every queue is in summary.md and queue-depth.csv.</p>`
+        : ""),
     markdown: mdTable(headers, rows),
   };
 }

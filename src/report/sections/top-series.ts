@@ -4,18 +4,19 @@ import { compareText } from "../order.js";
 export const MAX_SERIES = 8;
 
 /**
- * Pick the `max` series with the largest `weight` (ties by name) and sum the rest, bin by bin,
- * into one "other (N)" series, so a run with 200 queues still gives a readable chart.
+ * Pick the `max` series that rank highest and sum the rest, bin by bin, into one "other N ..."
+ * series, so a run with 200 queues still gives a readable chart. `rank` gives each series a key
+ * compared largest first, element by element (e.g. [depth max, enqueued]); ties go by name.
  * The returned series are in name order, "other" last.
  */
 export function topSeries(
   series: { readonly [name: string]: readonly number[] },
-  weight: (values: readonly number[]) => number,
+  rank: (values: readonly number[], name: string) => number | readonly number[],
   what: string,
   max = MAX_SERIES,
 ): { name: string; values: number[] }[] {
   const names = Object.keys(series);
-  const ranked = [...names].sort((a, b) => weight(series[b]!) - weight(series[a]!) || compareText(a, b));
+  const ranked = byRank(names, (n) => rank(series[n]!, n));
   const keep = ranked.slice(0, max).sort(compareText);
   const rest = ranked.slice(max);
   const out = keep.map((n) => ({ name: displayName(n), values: [...series[n]!] }));
@@ -30,6 +31,23 @@ export function topSeries(
     out.push({ name: `other ${rest.length} ${what}`, values: sum.map((v) => Number(v.toPrecision(9))) });
   }
   return out;
+}
+
+/** Names sorted by a rank key, largest first (lexicographic over arrays), then by name. */
+export function byRank(
+  names: readonly string[],
+  rank: (name: string) => number | readonly number[],
+): string[] {
+  const keys = new Map(names.map((n) => [n, ([] as number[]).concat(rank(n))]));
+  return [...names].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      const d = (kb[i] ?? 0) - (ka[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return compareText(a, b);
+  });
 }
 
 export const sum = (vs: readonly number[]): number => vs.reduce((a, b) => a + b, 0);

@@ -10,12 +10,12 @@ export function topologySection(r: RunResult): ReportSection {
     ? {
         exchanges: Object.entries(r.summary.exchanges).map(([name, s]) => ({
           name,
-          type: "?",
+          type: "",
           messages: s.published,
         })),
         queues: Object.entries(r.summary.queues).map(([name, s]) => ({
           name,
-          type: "?",
+          type: "",
           messages: s.counts.enqueued,
         })),
         bindings: [],
