@@ -53,6 +53,8 @@ export interface RunMeta {
   readonly stopReason: string;
   /** amqpsim's version (package.json). */
   readonly generatorVersion: string;
+  /** Copies the model started (its fate ledger), for the conservation check. */
+  readonly copies?: number;
   /** Declared topology from the scenario builder; the collector adds message counts. */
   readonly topology?: Topology;
   readonly rpc?: JsonObject;
@@ -133,9 +135,11 @@ class GroupStats {
  * library) to each delivery to a consumer, as RabbitMQ PerfTest measures it. Queue wait is from
  * enqueue to delivery. Confirm latency is from publishedAt to the publisher confirm.
  *
- * Fate conservation: copies started = one per queue in each RoutedSignal (one for an unroutable
- * message) + messages lost on the network before routing (fate "lost", cause "network", no
- * queue). `fates.conserved` says whether the FateSignals match that count exactly.
+ * Fate conservation (`fates.conserved`): the FateSignals must number exactly the copies started.
+ * The model's own ledger count is used when the run passes it (RunMeta.copies); otherwise the
+ * count from signals: one copy per PublishedSignal, n - 1 more per RoutedSignal to n queues
+ * (exact unless messages were dead-lettered: the signals do not say how many queues a
+ * dead-letter exchange routed to).
  */
 export class RunCollector {
   private readonly w: Nanoseconds;
@@ -256,6 +260,7 @@ export class RunCollector {
 
   private onPublished(s: PublishedSignal): void {
     this.published++;
+    this.copiesStarted++;
     this.publishedBytes += s.bytes;
     this.tPublished.add(s.time);
     this.exchange(s.exchange).published.add(s.time);
@@ -265,10 +270,10 @@ export class RunCollector {
   private onRouted(s: RoutedSignal): void {
     if (s.queues.length === 0) {
       this.unroutable++;
-      this.copiesStarted++;
       this.exchange(s.exchange).unroutable.add(s.time);
     } else {
-      this.copiesStarted += s.queues.length;
+      // the publish started one copy; routing to n queues makes n
+      this.copiesStarted += s.queues.length - 1;
     }
     for (const b of s.bindings) {
       const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
@@ -386,7 +391,6 @@ export class RunCollector {
     this.totalFates[s.fate]++;
     if (s.queue === null) {
       this.unqueuedFates[s.fate]++;
-      if (s.fate === "lost" && s.lossCause === "network") this.copiesStarted++;
     } else {
       const q = this.queue(s.queue);
       q.fates[s.fate]++;
@@ -643,7 +647,7 @@ export class RunCollector {
         redelivered: this.redelivered,
         copies: fateTotal,
         published: this.published,
-        conserved: fateTotal === this.copiesStarted,
+        conserved: fateTotal === (meta.copies ?? this.copiesStarted),
       },
       markers: this.markers,
       topology,

@@ -194,19 +194,27 @@ describe("RunCollector on a hand-computed run", () => {
 });
 
 describe("RunCollector edge cases", () => {
-  it("a missing fate makes fates.conserved false", () => {
+  it("a message routed to two queues is two copies: one fate is not enough for fates.conserved", () => {
+    const run = (fates: number) => {
+      const signals = new BrokerSignals();
+      const c = new RunCollector(signals, { binWidth: seconds(1) });
+      const common = { exchange: "x", routingKey: "k", persistent: false, mandatory: false, publisher: "p" };
+      signals.published.emit({ time: 0, msgId: 1, bytes: 1, publishedAt: 0, ...common });
+      signals.routed.emit({ time: 0, msgId: 1, ...common, queues: ["a", "b"], bindings: [], alternates: [] });
+      for (const q of ["a", "b"].slice(0, fates))
+        signals.fate.emit({ time: 0, msgId: 1, queue: q, fate: "queued" });
+      return c.finish(meta(seconds(1))).fates;
+    };
+    expect(run(1).conserved).toBe(false);
+    expect(run(2).conserved).toBe(true);
+    expect(run(2).copies).toBe(2);
+  });
+
+  it("the model's copy count, when given, is what fates.conserved compares with", () => {
     const signals = new BrokerSignals();
     const c = new RunCollector(signals, { binWidth: seconds(1) });
-    signals.routed.emit({
-      time: 0,
-      msgId: 1,
-      exchange: "",
-      routingKey: "q",
-      queues: ["q"],
-      bindings: [],
-      alternates: [],
-    });
-    expect(c.finish(meta(seconds(1))).fates.conserved).toBe(false);
+    signals.fate.emit({ time: 0, msgId: 1, queue: "dlq", fate: "queued" });
+    expect(c.finish({ ...meta(seconds(1)), copies: 2 }).fates.conserved).toBe(false);
   });
 
   it("a copy delivered three times counts as one duplicate and two redeliveries", () => {
