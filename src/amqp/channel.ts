@@ -323,14 +323,25 @@ export class Channel extends Emitter<ChannelEvents> {
     exchange: string,
     routingKey: string,
     content: Content,
-    options: PublishOptions = {},
+    options: PublishOptions = NO_OPTIONS,
     cb?: ConfirmCallback,
   ): boolean {
     if (!this.clientOpen) throw new IllegalOperationError("Channel closed");
     const broker = this.broker;
     const now = broker.sim.now;
-    const { mandatory = false, persistent, CC, BCC, ...props } = options;
-    let properties: MessageProperties = content.properties ? { ...content.properties, ...props } : props;
+    let mandatory = false;
+    let persistent: boolean | undefined;
+    let CC: string | readonly string[] | undefined;
+    let BCC: string | readonly string[] | undefined;
+    let properties: MessageProperties = content.properties ?? NO_PROPERTIES;
+    if (options !== NO_OPTIONS) {
+      const { mandatory: m = false, persistent: p, CC: cc, BCC: bcc, ...props } = options;
+      mandatory = m;
+      persistent = p;
+      CC = cc;
+      BCC = bcc;
+      properties = content.properties ? { ...content.properties, ...props } : props;
+    }
     let ccKeys: string[] = EMPTY;
     if (
       CC !== undefined ||
@@ -392,7 +403,12 @@ export class Channel extends Emitter<ChannelEvents> {
   }
 
   /** Publish via the default exchange straight to `queue`. */
-  sendToQueue(queue: string, content: Content, options: PublishOptions = {}, cb?: ConfirmCallback): boolean {
+  sendToQueue(
+    queue: string,
+    content: Content,
+    options: PublishOptions = NO_OPTIONS,
+    cb?: ConfirmCallback,
+  ): boolean {
     return this.publish("", queue, content, options, cb);
   }
 
@@ -1086,6 +1102,8 @@ interface CallRecord<T> {
 }
 
 const EMPTY: string[] = [];
+const NO_OPTIONS: PublishOptions = Object.freeze({});
+const NO_PROPERTIES: MessageProperties = Object.freeze({});
 
 function toList(v: unknown): string[] {
   if (v === undefined || v === null) return [];

@@ -1,64 +1,88 @@
 import type { QueuedMessage } from "./message.js";
 
 /**
- * Ready messages of one priority level in publication order (ascending seq). A requeued message is
- * put back at its original position (classic queues, docs/confirms.md#consumer-nacks-requeue),
- * found by binary search. Array + head index: push / shift O(1) amortised, requeue O(n) worst case.
+ * Ready messages of one priority level in publication order (ascending seq), as a ring buffer.
+ * A requeued message is put back at its original position (classic queues,
+ * docs/confirms.md#consumer-nacks-requeue), found by binary search. push / shift O(1) amortised;
+ * a requeue costs O(distance from the head), usually small.
  */
 export class ReadyList {
-  private items: QueuedMessage[] = [];
+  private buf: (QueuedMessage | undefined)[] = new Array(16);
+  private mask = 15;
   private head = 0;
+  private size = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.size;
   }
 
   peek(): QueuedMessage | undefined {
-    return this.items[this.head];
+    return this.size === 0 ? undefined : this.buf[this.head];
+  }
+
+  private at(i: number): QueuedMessage {
+    return this.buf[(this.head + i) & this.mask]!;
   }
 
   push(m: QueuedMessage): void {
-    const n = this.items.length;
-    if (n > this.head && this.items[n - 1]!.seq > m.seq) this.insertBySeq(m);
-    else this.items.push(m);
+    if (this.size > 0 && this.at(this.size - 1).seq > m.seq) {
+      this.insertBySeq(m);
+      return;
+    }
+    if (this.size === this.buf.length) this.grow();
+    this.buf[(this.head + this.size) & this.mask] = m;
+    this.size++;
   }
 
   shift(): QueuedMessage | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const m = this.items[this.head]!;
-    this.items[this.head] = undefined as unknown as QueuedMessage;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    if (this.size === 0) return undefined;
+    const m = this.buf[this.head];
+    this.buf[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
     return m;
   }
 
-  /** Put `m` back where its seq belongs. */
+  /** Put `m` back where its seq belongs (shifting the shorter side would be faster; the head side is what requeues hit). */
   insertBySeq(m: QueuedMessage): void {
-    let lo = this.head;
-    let hi = this.items.length;
+    if (this.size === this.buf.length) this.grow();
+    let lo = 0;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.items[mid]!.seq < m.seq) lo = mid + 1;
+      if (this.at(mid).seq < m.seq) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === this.head && this.head > 0) {
-      this.head--;
-      this.items[this.head] = m;
-    } else this.items.splice(lo, 0, m);
+    // move the first `lo` items one slot towards the front, then place m
+    this.head = (this.head - 1) & this.mask;
+    for (let i = 0; i < lo; i++) {
+      this.buf[(this.head + i) & this.mask] = this.buf[(this.head + i + 1) & this.mask];
+    }
+    this.buf[(this.head + lo) & this.mask] = m;
+    this.size++;
+  }
+
+  private grow(): void {
+    const n = this.buf.length * 2;
+    const next: (QueuedMessage | undefined)[] = new Array(n);
+    for (let i = 0; i < this.size; i++) next[i] = this.at(i);
+    this.buf = next;
+    this.mask = n - 1;
+    this.head = 0;
   }
 
   /** Remove and return every message (for purge / delete / finish). */
   drain(): QueuedMessage[] {
-    const out = this.items.slice(this.head);
-    this.items = [];
+    const out: QueuedMessage[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.at(i));
+    this.buf = new Array(16);
+    this.mask = 15;
     this.head = 0;
+    this.size = 0;
     return out;
   }
 
   *[Symbol.iterator](): Iterator<QueuedMessage> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
+    for (let i = 0; i < this.size; i++) yield this.at(i);
   }
 }

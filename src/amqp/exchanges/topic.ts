@@ -2,10 +2,11 @@ import type { Binding } from "../binding.js";
 import type { ExchangeRouter } from "../exchange-type.js";
 import type { FieldTable } from "../message.js";
 
+/** Maps are created on first use: a trie of 10^4 bindings is mostly leaves, and GC marks every Map. */
 class TrieNode {
-  readonly children = new Map<string, TrieNode>();
+  children: Map<string, TrieNode> | undefined;
   /** Bindings whose pattern ends at this node. */
-  readonly here = new Map<string, Binding>();
+  here: Map<string, Binding> | undefined;
   parent: TrieNode | undefined;
   word = "";
 }
@@ -38,6 +39,7 @@ export class TopicRouter implements ExchangeRouter {
   bind(b: Binding): boolean {
     let node = this.root;
     for (const w of splitTopicKey(b.key)) {
+      node.children ??= new Map();
       let next = node.children.get(w);
       if (!next) {
         next = new TrieNode();
@@ -47,6 +49,7 @@ export class TopicRouter implements ExchangeRouter {
       }
       node = next;
     }
+    node.here ??= new Map();
     if (node.here.has(b.id)) return false;
     node.here.set(b.id, b);
     this.count++;
@@ -56,14 +59,14 @@ export class TopicRouter implements ExchangeRouter {
   unbind(b: Binding): boolean {
     let node: TrieNode | undefined = this.root;
     for (const w of splitTopicKey(b.key)) {
-      node = node.children.get(w);
+      node = node.children?.get(w);
       if (!node) return false;
     }
-    if (!node.here.delete(b.id)) return false;
+    if (!node.here?.delete(b.id)) return false;
     this.count--;
     // prune empty branches so a churn of bindings does not leave a growing trie behind
-    while (node.parent && node.here.size === 0 && node.children.size === 0) {
-      node.parent.children.delete(node.word);
+    while (node.parent && !node.here?.size && !node.children?.size) {
+      node.parent.children!.delete(node.word);
       node = node.parent;
     }
     return true;
@@ -84,9 +87,10 @@ export class TopicRouter implements ExchangeRouter {
 
   private match(node: TrieNode, words: string[], i: number, out: Binding[]): void {
     this.visited++;
-    if (i === words.length && node.here.size > 0) for (const b of node.here.values()) out.push(b);
+    const here = node.here;
+    if (i === words.length && here !== undefined) for (const b of here.values()) out.push(b);
     const children = node.children;
-    if (children.size === 0) return;
+    if (children === undefined) return;
     const hash = children.get("#");
     if (hash) {
       // '#' consumes zero or more words: try every remaining suffix
@@ -105,8 +109,8 @@ export class TopicRouter implements ExchangeRouter {
     const stack = [this.root];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      yield* n.here.values();
-      for (const c of n.children.values()) stack.push(c);
+      if (n.here) yield* n.here.values();
+      if (n.children) for (const c of n.children.values()) stack.push(c);
     }
   }
 }
