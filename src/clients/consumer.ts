@@ -116,6 +116,7 @@ export class SimConsumer {
       this.report(1);
     }
     this.current = d;
+    this.ctx.onHandlerStart?.(this.cfg.name, d.properties.appId ?? "", this.ctx.sim.now - d.publishedAt);
     const t = Math.max(0, Math.round(this.cfg.processing.sample(this.processingRng)));
     this.ctx.sim.schedule(t, processed, { consumer: this, epoch: this.epoch });
   }

@@ -13,6 +13,12 @@ export interface ClientContext {
   readonly streams: RandomStreams;
   /** Where consumers report busy / idle (for utilisation); optional. */
   readonly activity?: Signal<ConsumerActivitySignal>;
+  /**
+   * Called when a consumer's handler starts on a message: `latency` ns since it was published
+   * (client-side waiting included, unlike the broker's publish-to-delivery latency). `producer`
+   * is the publishing group (the app-id property producers set), "" if unknown.
+   */
+  readonly onHandlerStart?: (consumer: string, producer: string, latency: Nanoseconds) => void;
   /** End of the run: clients stop publishing / consuming here at the latest. */
   readonly end: Nanoseconds;
 }

@@ -85,6 +85,16 @@ export class Producer {
     this.stopAt = Math.min(cfg.stop ?? ctx.end, ctx.end);
   }
 
+  /** The scenario's producer group name. */
+  get group(): string {
+    return this.cfg.name;
+  }
+
+  /** Whether this producer sends requests and waits for replies. */
+  get isRpc(): boolean {
+    return this.cfg.rpc !== undefined;
+  }
+
   get finished(): boolean {
     return this.done;
   }
@@ -110,8 +120,9 @@ export class Producer {
     if (cfg.confirms !== false) ch.confirmSelect();
     this.t0 = this.ctx.sim.now;
     if (cfg.rpc) {
-      // the reply queue: exclusive, server-named, consumed without acks (as direct reply-to is)
-      ch.assertQueue("", { exclusive: true, autoDelete: true }, (err, ok) => {
+      // the reply queue: exclusive to this connection and consumed without acks, as RabbitMQ's
+      // direct reply-to behaves; named after the client so names are stable across runs
+      ch.assertQueue(`reply.${this.name}`, { exclusive: true, autoDelete: true }, (err, ok) => {
         if (err) return;
         this.replyQueue = ok.queue;
         ch.consume(
@@ -184,6 +195,7 @@ export class Producer {
     let props: MessageProperties & { mandatory?: boolean; persistent?: boolean } = {
       mandatory: cfg.mandatory,
       persistent: cfg.persistent,
+      appId: cfg.name, // lets consumers attribute latency to the producing group
     };
     if (cfg.headers) props = { ...props, headers: cfg.headers };
     if (cfg.priority !== undefined) {

@@ -1,6 +1,7 @@
 import type { Nanoseconds } from "../engine/time.js";
 import { defaultBinWidth, RunCollector } from "../metrics/collector.js";
-import type { JsonObject, RunResult } from "../metrics/result.js";
+import { LogLinearHistogram } from "../metrics/histogram.js";
+import { type JsonObject, type JsonValue, type RunResult, roundNumber } from "../metrics/result.js";
 import { checkSlo } from "../metrics/slo.js";
 import { WORLD_EXTENSIONS } from "./extensions.js";
 import type { Scenario } from "./load.js";
@@ -80,10 +81,18 @@ export function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): 
     endTime: sim.now,
     events,
     stopReason,
+    copies: broker.ledger.copies,
     generatorVersion: AMQPSIM_VERSION,
     topology: world.topology,
   });
   let out: RunResult = result;
+  const requests = requestStats(world);
+  if (!world.clientLatency.empty || requests !== undefined) {
+    const ext: Record<string, JsonValue> = { ...(out.extensions ?? {}) };
+    if (!world.clientLatency.empty) ext.clientLatency = world.clientLatency.toJson();
+    if (requests !== undefined) ext.requests = requests;
+    out = { ...out, extensions: ext };
+  }
   for (const ext of WORLD_EXTENSIONS) {
     const extra = ext.finish?.(world, out);
     if (extra) out = { ...out, ...extra };
@@ -114,4 +123,43 @@ function watchDrain(world: World): void {
       if (remaining === 0) world.sim.schedule(0, check);
     };
   }
+}
+
+/** Request / reply producers (`rpc:`): requests, replies, timeouts and round trips per group, s. */
+function requestStats(world: World): JsonObject | undefined {
+  const groups = new Map<
+    string,
+    { sent: number; replies: number; timeouts: number; rtt: LogLinearHistogram }
+  >();
+  for (const p of world.producers) {
+    if (!p.isRpc) continue;
+    let g = groups.get(p.group);
+    if (!g) {
+      g = { sent: 0, replies: 0, timeouts: 0, rtt: new LogLinearHistogram() };
+      groups.set(p.group, g);
+    }
+    g.sent += p.stats.published;
+    g.replies += p.stats.replies;
+    g.timeouts += p.stats.timeouts;
+    for (const t of p.roundTrips) g.rtt.record(t);
+  }
+  if (groups.size === 0) return undefined;
+  const s = (ns: number) => roundNumber(ns / 1e9);
+  const out: Record<string, JsonObject> = {};
+  for (const name of [...groups.keys()].sort()) {
+    const g = groups.get(name)!;
+    out[name] = {
+      sent: g.sent,
+      replies: g.replies,
+      timeouts: g.timeouts,
+      roundTrip: {
+        unit: "s",
+        mean: s(g.rtt.mean),
+        p50: s(g.rtt.quantile(0.5)),
+        p99: s(g.rtt.quantile(0.99)),
+        max: s(g.rtt.max),
+      },
+    };
+  }
+  return out;
 }

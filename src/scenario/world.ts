@@ -14,6 +14,7 @@ import { Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import { ClientSignals } from "../metrics/consumer-activity.js";
 import type { Topology, TopologyExchange } from "../metrics/result.js";
+import { ClientLatency } from "./client-latency.js";
 import { WORLD_EXTENSIONS } from "./extensions.js";
 import type { Scenario } from "./load.js";
 import { toClusterConfig } from "./schema/cluster.js";
@@ -31,6 +32,8 @@ export interface World {
   readonly broker: Broker;
   readonly signals: BrokerSignals;
   readonly clientSignals: ClientSignals;
+  /** Publish to handler-start latency per consumer / producer group. */
+  readonly clientLatency: ClientLatency;
   readonly producers: readonly Producer[];
   readonly consumers: readonly SimConsumer[];
   readonly topology: Topology;
@@ -72,7 +75,15 @@ export function buildWorld(scenario: Scenario, opts: { seed?: number } = {}): Wo
   const broker = new Broker(sim, { runtime, version: scenario.broker.version, signals });
   for (const v of scenario.vhosts) broker.vhost(v);
   const end = scenario.duration;
-  const ctx: ClientContext = { sim, broker, streams, activity: clientSignals.consumerActivity, end };
+  const clientLatency = new ClientLatency();
+  const ctx: ClientContext = {
+    sim,
+    broker,
+    streams,
+    activity: clientSignals.consumerActivity,
+    onHandlerStart: (c, p, latency) => clientLatency.record(c, p, latency),
+    end,
+  };
   const producers = scenario.producers.flatMap((p) => {
     const cfg = producerConfig(p);
     return Array.from({ length: p.count }, (_, i) => new Producer(ctx, cfg, i));
@@ -89,6 +100,7 @@ export function buildWorld(scenario: Scenario, opts: { seed?: number } = {}): Wo
     broker,
     signals,
     clientSignals,
+    clientLatency,
     producers,
     consumers,
     topology: topologyOf(scenario, broker),

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { EXIT_FAILED, EXIT_USAGE } from "../errors.js";
+import { renderExtrasText } from "../extras.js";
 import { printProblems, writeFolderAtomic } from "../output.js";
 import { resolveScenarioArg } from "../paths.js";
 import { ProgressBar } from "../progress.js";
@@ -95,6 +96,7 @@ async function run(file: string, opts: RunOpts): Promise<number> {
     if (dir) process.stdout.write(`${dir}/index.html\n`);
   } else {
     process.stdout.write(report.renderTextSummary(result));
+    process.stdout.write(renderExtrasText(result));
     if (result.slo) {
       const { formatSloOutcome } = await import("../../metrics/slo.js");
       process.stdout.write(
