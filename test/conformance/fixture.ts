@@ -1,4 +1,4 @@
-import type { FieldTable } from "./case.js";
+import type { ChannelSpec, FieldTable, Step, Topology } from "./case.js";
 
 /**
  * What a broker did when a case was played: the recorder writes it from a real RabbitMQ
@@ -68,6 +68,23 @@ export interface Fixture extends CaseRecord {
   readonly source: string;
   readonly broker: { readonly product: string; readonly version: string; readonly platform: string };
   readonly client: string;
+  /** The case as it was when recorded: replay refuses a fixture whose case has changed since. */
+  readonly definition: {
+    readonly channels: { readonly [name: string]: ChannelSpec } | null;
+    readonly topology: Topology | null;
+    readonly steps: readonly Step[];
+  };
+}
+
+/** The part of a case a fixture depends on, as plain JSON. */
+export function definitionOf(kase: {
+  readonly channels?: { readonly [name: string]: ChannelSpec };
+  readonly topology?: Topology;
+  readonly steps: readonly Step[];
+}): Fixture["definition"] {
+  return JSON.parse(
+    JSON.stringify({ channels: kase.channels ?? null, topology: kase.topology ?? null, steps: kase.steps }),
+  ) as Fixture["definition"];
 }
 
 /**

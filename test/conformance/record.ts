@@ -19,7 +19,7 @@ import type { ConformanceCase, FieldTable, FieldValue, Step } from "./case.js";
 import { ADMIN_CONNECTION, DEFAULT_CHANNEL, DEFAULT_CONNECTION, messageBody } from "./case.js";
 import { ALL_CASES } from "./cases/index.js";
 import type { BrokerEvent, CaseRecord, Delivery, Fixture, StepRecord, StepResult } from "./fixture.js";
-import { canonical } from "./fixture.js";
+import { canonical, definitionOf } from "./fixture.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, "fixtures");
@@ -539,6 +539,7 @@ async function main(): Promise<void> {
         source: kase.source,
         broker: { product: p.serverProduct, version: p.serverVersion, platform: p.serverPlatform },
         client: "amqplib 2.3.1",
+        definition: definitionOf(kase),
         ...first.record,
       };
       writeFileSync(join(FIXTURES, `${kase.name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);

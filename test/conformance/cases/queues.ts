@@ -19,11 +19,12 @@ export const queueCases: readonly ConformanceCase[] = [
     name: "ttl-queue-expires-messages",
     rule: "x-message-ttl expires messages in the queue; expired messages are never delivered",
     source: TTL,
-    topology: { queues: [{ name: "q", arguments: { "x-message-ttl": 300 } }] },
+    // TTL well above the time a few steps take on a loaded machine (~100 ms each)
+    topology: { queues: [{ name: "q", arguments: { "x-message-ttl": 1000 } }] },
     steps: [
       ...publishTo("q", ["m1", "m2"]),
       { op: "check", queues: ["q"] },
-      { op: "wait", ms: 800 },
+      { op: "wait", ms: 1500 },
       { op: "check", queues: ["q"] },
       ...gets("q", 1),
     ],
@@ -107,13 +108,13 @@ export const queueCases: readonly ConformanceCase[] = [
       ...withDlx,
       queues: [
         { name: "dead" },
-        { name: "q", arguments: { "x-message-ttl": 400, "x-dead-letter-exchange": "dlx" } },
+        { name: "q", arguments: { "x-message-ttl": 1000, "x-dead-letter-exchange": "dlx" } },
       ],
     },
     steps: [
       ...publishTo("q", ["m1"]),
       ...gets("q", 1),
-      { op: "wait", ms: 800 },
+      { op: "wait", ms: 1500 },
       { op: "nack", msg: "m1", requeue: true },
       { op: "check", queues: ["q", "dead"] },
       ...gets("dead", 1),
