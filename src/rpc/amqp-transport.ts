@@ -28,6 +28,8 @@ export interface AmqpTransportOptions {
  */
 export class AmqpTransport implements Transport {
   private turn = 0;
+  /** The payload being published right now (set during channel.publish, for traces). */
+  publishing: RpcPayload | null = null;
 
   constructor(
     readonly broker: Broker,
@@ -50,7 +52,7 @@ export class AmqpTransport implements Transport {
       ...(this.options.vhost !== undefined ? { vhost: this.options.vhost } : {}),
       ...(node !== undefined ? { node } : {}),
     });
-    return new AmqpRpcConnection(conn, onLost);
+    return new AmqpRpcConnection(this, conn, onLost);
   }
 }
 
@@ -70,6 +72,7 @@ class AmqpRpcConnection implements TransportConnection {
   private readonly returned = new Set<RpcPayload>();
 
   constructor(
+    private readonly transport: AmqpTransport,
     private readonly conn: Connection,
     private readonly onLost: (reason: string) => void,
   ) {
@@ -190,6 +193,7 @@ class AmqpRpcConnection implements TransportConnection {
       o.expiration !== undefined
         ? { mandatory: o.mandatory, expiration: String(Math.max(0, Math.round(o.expiration / 1e6))) }
         : { mandatory: o.mandatory };
+    this.transport.publishing = payload;
     this.ch.publish(exchange, routingKey, { bytes: message.bytes, body: payload }, options, (err) => {
       const wasReturned = this.returned.delete(payload);
       if (err === null) done(wasReturned ? "returned" : "ok");
@@ -201,6 +205,7 @@ class AmqpRpcConnection implements TransportConnection {
         done("nacked");
       } else done("closed");
     });
+    this.transport.publishing = null;
   }
 
   close(): void {

@@ -10,4 +10,5 @@ export * from "./span.js";
 export * from "./spec.js";
 export * from "./step.js";
 export * from "./system.js";
+export * from "./trace/index.js";
 export * from "./transport.js";

@@ -69,6 +69,10 @@ export class RpcRecorder {
   readonly timeoutBins: number[] = [];
   readonly requestBins: number[] = [];
 
+  /** Called when a flow starts and when it completes (the trace command watches one flow). */
+  readonly flowStartHooks: ((name: string, k: number, trace: number) => void)[] = [];
+  readonly flowDoneHooks: ((flow: KeptFlow) => void)[] = [];
+
   constructor(
     readonly binWidth: Nanoseconds,
     readonly keepFirstFlows: number,
@@ -110,6 +114,7 @@ export class RpcRecorder {
       spans: [],
       open: 0,
     });
+    for (const h of this.flowStartHooks) h(name, stats.started, trace);
     return trace;
   }
 
@@ -153,6 +158,11 @@ export class RpcRecorder {
     if (--flow.open === 0) this.completeFlow(flow, now);
   }
 
+  /** The spans so far of a flow that has not completed (empty if unknown). */
+  openFlowSpans(trace: number): readonly Span[] {
+    return this.openFlows.get(trace)?.spans ?? [];
+  }
+
   /** Spans of flows still open at the end of the run (for the report: stuck boots). */
   openFlowCount(name: string): number {
     let n = 0;
@@ -181,6 +191,7 @@ export class RpcRecorder {
     const b = exemplarBucket(latency);
     if (!stats.exemplars.has(b)) stats.exemplars.set(b, kept);
     if (stats.slowest === null || latency > stats.slowest.end - stats.slowest.start) stats.slowest = kept;
+    for (const h of this.flowDoneHooks) h(kept);
   }
 
   private method(span: Span): MethodStats {

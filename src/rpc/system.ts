@@ -30,7 +30,7 @@ export class RpcSystem {
 
   constructor(
     private readonly sim: Simulator,
-    transport: Transport,
+    readonly transport: Transport,
     private readonly streams: RandomStreams,
     readonly spec: RpcSpec,
     options: RpcSystemOptions,

@@ -1,0 +1,3 @@
+export * from "./explain.js";
+export * from "./flow-watch.js";
+export * from "./narrator.js";
