@@ -220,6 +220,7 @@ export function narrateSpans(spans: readonly SpanJson[], replyPoll: number): Tra
     add(
       s.requested,
       `RPC: ${s.from} ${how} ${target} (routing key '${s.routingKey}' on exchange '${s.exchange}')`,
+      -1,
     );
     if (s.started !== null && s.delivered !== null) {
       const wait = s.started - s.delivered;
