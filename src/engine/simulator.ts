@@ -29,15 +29,21 @@ export interface RunOptions {
 }
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M pending events
+const GEN_MASK = 2 ** 29 - 1; // generation * 2^24 + slot stays below 2^53
+/** Marks a slot whose event was cancelled (still in the heap) or that is free. */
 const NO_ACTION: Action = () => {};
+const INITIAL = 256;
 
 /**
  * The discrete-event engine: a simulated clock and an event queue ordered by (time, sequence),
  * so events at equal times run in the order they were scheduled (as SimPy and ns-3 do).
  *
- * Events live in slots of parallel typed arrays (time, sequence, generation); the heap orders slot
- * indices. Costs: schedule O(log n), cancel O(1) (the slot is marked and skipped when it reaches the
- * top), pop O(log n). No allocation per event beyond the caller's action and argument.
+ * The queue is a 4-ary heap stored in parallel typed arrays (time, sequence, slot): each sift step
+ * reads four adjacent keys, one cache line, which keeps 10^6 pending events fast. A slot holds the
+ * action, its argument and a generation counter, and stays put while heap entries move, so
+ * cancel(id) is O(1): it marks the slot and the entry is discarded when it reaches the top.
+ * Costs: schedule O(log n) worst case (O(1) on average when new events land late, the common
+ * case), pop O(log n), cancel O(1). No allocation per event beyond the caller's action and argument.
  */
 export class Simulator {
   private clock: Nanoseconds = 0;
@@ -45,18 +51,19 @@ export class Simulator {
   private stopRequested: string | undefined;
   private executed = 0;
 
-  // slot storage
-  private times = new Float64Array(1024);
-  private seqs = new Float64Array(1024);
-  private gens = new Uint32Array(1024);
-  private actions: (Action<never> | null)[] = new Array(1024).fill(null);
-  private args: unknown[] = new Array(1024).fill(undefined);
-  private freeSlots: number[] = [];
-  private nextSlot = 0;
-
-  // 4-ary heap of slot indices
-  private heap = new Int32Array(1024);
+  // heap entries: key (time, seq) and the slot of the event
+  private hTime = new Float64Array(INITIAL);
+  private hSeq = new Float64Array(INITIAL);
+  private hSlot = new Int32Array(INITIAL);
   private size = 0;
+
+  // slots
+  private actions: Action<never>[] = new Array<Action<never>>(INITIAL).fill(NO_ACTION);
+  private args: unknown[] = new Array<unknown>(INITIAL).fill(undefined);
+  private gens = new Int32Array(INITIAL);
+  private free = new Int32Array(INITIAL);
+  private freeTop = 0;
+  private nextSlot = 0;
   private liveCount = 0;
 
   /** Current simulated time in nanoseconds. */
@@ -77,7 +84,11 @@ export class Simulator {
   /** Schedule `action(arg)` after `delay` ns (>= 0) from now. */
   schedule<A>(delay: Nanoseconds, action: Action<A>, arg?: A): EventId {
     if (!(delay >= 0)) throw new RangeError(`schedule: delay must be >= 0 ns, got ${delay}`);
-    return this.scheduleAt(this.clock + delay, action, arg);
+    const time = this.clock + delay;
+    if (time > MAX_TIME) {
+      throw new RangeError(`schedule: time ${time} ns is past the last representable time`);
+    }
+    return this.insert(time, action as Action<never>, arg);
   }
 
   /** Schedule `action(arg)` at absolute simulated time `time` (>= now). */
@@ -85,15 +96,40 @@ export class Simulator {
     if (!(time >= this.clock)) {
       throw new RangeError(`scheduleAt: time ${time} ns is before now (${this.clock} ns)`);
     }
-    if (time > MAX_TIME)
+    if (time > MAX_TIME) {
       throw new RangeError(`scheduleAt: time ${time} ns is past the last representable time`);
-    const slot = this.allocSlot();
-    this.times[slot] = time;
-    this.seqs[slot] = this.seqCounter++;
-    this.actions[slot] = action as Action<never>;
+    }
+    return this.insert(time, action as Action<never>, arg);
+  }
+
+  private insert(time: number, action: Action<never>, arg: unknown): EventId {
+    let slot: number;
+    if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
+    else {
+      slot = this.nextSlot++;
+      if (slot >= this.gens.length) this.growSlots();
+    }
+    this.actions[slot] = action;
     this.args[slot] = arg;
-    this.push(slot);
     this.liveCount++;
+    if (this.size === this.hTime.length) this.growHeap();
+    const ht = this.hTime;
+    const hs = this.hSeq;
+    const hl = this.hSlot;
+    // Sift up. The new sequence number is the largest yet, so an equal-time parent stays above.
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = ht[p]!;
+      if (pt <= time) break;
+      ht[i] = pt;
+      hs[i] = hs[p]!;
+      hl[i] = hl[p]!;
+      i = p;
+    }
+    ht[i] = time;
+    hs[i] = this.seqCounter++;
+    hl[i] = slot;
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
@@ -101,10 +137,11 @@ export class Simulator {
   cancel(id: EventId): boolean {
     const slot = id % SLOT_BITS;
     const gen = (id - slot) / SLOT_BITS;
-    if (slot >= this.nextSlot || this.gens[slot] !== gen || this.actions[slot] === null) return false;
-    this.actions[slot] = NO_ACTION as Action<never>;
+    if (!(slot >= 0 && slot < this.nextSlot) || this.gens[slot] !== gen) return false;
+    if (this.actions[slot] === NO_ACTION) return false;
+    this.actions[slot] = NO_ACTION;
     this.args[slot] = undefined;
-    this.gens[slot] = (this.gens[slot]! + 1) >>> 0; // stale handles no longer match
+    this.gens[slot] = (gen + 1) & GEN_MASK; // stale handles no longer match
     this.liveCount--;
     return true;
   }
@@ -120,11 +157,17 @@ export class Simulator {
     const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
     this.stopRequested = undefined;
     let events = 0;
-    const times = this.times;
     while (this.size > 0) {
-      const slot = this.heap[0]!;
-      const t = times[slot]!;
+      const t = this.hTime[0]!;
       if (t > until) break;
+      const slot = this.hSlot[0]!;
+      const action = this.actions[slot]!;
+      if (action === NO_ACTION) {
+        // cancelled: discard without counting it
+        this.popRoot();
+        this.free[this.freeTop++] = slot;
+        continue;
+      }
       if (events >= maxEvents) {
         return {
           reason: "event-cap",
@@ -133,15 +176,12 @@ export class Simulator {
           message: `stopped after the event cap of ${maxEvents} events at t=${this.clock} ns (raise maxEvents if the run is meant to be this long)`,
         };
       }
-      this.popTop();
-      const action = this.actions[slot]!;
+      this.popRoot();
       const arg = this.args[slot];
-      const cancelled = action === NO_ACTION;
-      this.actions[slot] = null;
+      this.actions[slot] = NO_ACTION;
       this.args[slot] = undefined;
-      if (!cancelled) this.gens[slot] = (this.gens[slot]! + 1) >>> 0;
-      this.freeSlots.push(slot);
-      if (cancelled) continue;
+      this.gens[slot] = (this.gens[slot]! + 1) & GEN_MASK;
+      this.free[this.freeTop++] = slot;
       this.liveCount--;
       this.clock = t;
       events++;
@@ -159,70 +199,68 @@ export class Simulator {
     return { reason: "empty", now: this.clock, events };
   }
 
-  private allocSlot(): number {
-    const free = this.freeSlots.pop();
-    if (free !== undefined) return free;
-    const slot = this.nextSlot++;
-    if (slot >= this.times.length) this.grow();
-    return slot;
-  }
-
-  private grow(): void {
-    const n = this.times.length * 2;
-    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
-    const times = new Float64Array(n);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const gens = new Uint32Array(n);
-    gens.set(this.gens);
-    this.gens = gens;
-    const heap = new Int32Array(n);
-    heap.set(this.heap);
-    this.heap = heap;
-    for (let i = this.actions.length; i < n; i++) {
-      this.actions.push(null);
-      this.args.push(undefined);
-    }
-  }
-
-  private less(a: number, b: number): boolean {
-    const ta = this.times[a]!;
-    const tb = this.times[b]!;
-    return ta < tb || (ta === tb && this.seqs[a]! < this.seqs[b]!);
-  }
-
-  private push(slot: number): void {
-    const heap = this.heap;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = slot;
-  }
-
-  private popTop(): void {
-    const heap = this.heap;
-    const last = heap[--this.size]!;
-    const n = this.size;
+  /** Remove the root entry: move the last entry down from the root. */
+  private popRoot(): void {
+    const n = --this.size;
     if (n === 0) return;
+    const ht = this.hTime;
+    const hs = this.hSeq;
+    const hl = this.hSlot;
+    const lt = ht[n]!;
+    const ls = hs[n]!;
+    const ll = hl[n]!;
     let i = 0;
     for (;;) {
-      const first = 4 * i + 1;
-      if (first >= n) break;
-      let best = first;
-      const end = Math.min(first + 4, n);
-      for (let c = first + 1; c < end; c++) if (this.less(heap[c]!, heap[best]!)) best = c;
-      if (!this.less(heap[best]!, last)) break;
-      heap[i] = heap[best]!;
+      const c0 = 4 * i + 1;
+      if (c0 >= n) break;
+      let best = c0;
+      let bt = ht[c0]!;
+      let bs = hs[c0]!;
+      const end = c0 + 4 < n ? c0 + 4 : n;
+      for (let c = c0 + 1; c < end; c++) {
+        const ct = ht[c]!;
+        if (ct < bt || (ct === bt && hs[c]! < bs)) {
+          best = c;
+          bt = ct;
+          bs = hs[c]!;
+        }
+      }
+      if (lt < bt || (lt === bt && ls < bs)) break;
+      ht[i] = bt;
+      hs[i] = bs;
+      hl[i] = hl[best]!;
       i = best;
     }
-    heap[i] = last;
+    ht[i] = lt;
+    hs[i] = ls;
+    hl[i] = ll;
+  }
+
+  private growHeap(): void {
+    const n = this.hTime.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.hTime);
+    this.hTime = t;
+    const s = new Float64Array(n);
+    s.set(this.hSeq);
+    this.hSeq = s;
+    const l = new Int32Array(n);
+    l.set(this.hSlot);
+    this.hSlot = l;
+  }
+
+  private growSlots(): void {
+    const n = this.gens.length * 2;
+    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
+    const g = new Int32Array(n);
+    g.set(this.gens);
+    this.gens = g;
+    const f = new Int32Array(n);
+    f.set(this.free);
+    this.free = f;
+    for (let i = this.actions.length; i < n; i++) {
+      this.actions.push(NO_ACTION);
+      this.args.push(undefined);
+    }
   }
 }
