@@ -85,6 +85,17 @@ export class ClusterRuntime implements BrokerRuntime {
   private groups: readonly (readonly string[])[] | null = null;
   private partitionEpoch = 0;
   private clientCounter: (node: string) => number = () => 0;
+  /** Clients whose outgoing frames the broker does not read (connection.blocked, frozen client). */
+  private readonly holdFrom = new Map<string, number>();
+  /** Clients that read nothing (a frozen process): frames to them wait in the socket buffer. */
+  private readonly holdTo = new Map<string, number>();
+  private readonly heldFrames: {
+    from: Endpoint;
+    to: Endpoint;
+    bytes: number;
+    action: Action<unknown>;
+    arg: unknown;
+  }[] = [];
 
   constructor(
     private readonly sim: Simulator,
@@ -125,6 +136,13 @@ export class ClusterRuntime implements BrokerRuntime {
     if (toNode !== undefined && toNode.state !== "up") return;
     const fromKey = endpointKey(from);
     const toKey = endpointKey(to);
+    if (
+      (this.holdFrom.size > 0 && this.holdFrom.has(fromKey)) ||
+      (this.holdTo.size > 0 && this.holdTo.has(toKey))
+    ) {
+      this.heldFrames.push({ from, to, bytes, action: action as Action<unknown>, arg });
+      return;
+    }
     if (this.network.cut(fromKey, toKey)) return;
     const t = this.network.arrival(this.sim.now, fromKey, toKey, bytes);
     const tr: Transfer = {
@@ -310,6 +328,41 @@ export class ClusterRuntime implements BrokerRuntime {
     };
   }
 
+  /**
+   * Stop (or resume) reading frames from a client: RabbitMQ blocks a publishing connection during
+   * a resource alarm by not reading its socket (docs/connection-blocked.md). Frames wait, in order,
+   * and travel when unblocked. Nested blocks count: each block needs its unblock.
+   */
+  blockClient(name: string, on: boolean): void {
+    this.holdFrames(this.holdFrom, `c:${name}`, on);
+  }
+
+  /**
+   * Freeze a client (SIGSTOP, a long GC pause, a stalled event loop) until `until`: it neither sends
+   * nor reads; frames both ways wait and flow when it resumes.
+   */
+  freezeClient(name: string, until: Nanoseconds): void {
+    const key = `c:${name}`;
+    this.holdFrames(this.holdFrom, key, true);
+    this.holdFrames(this.holdTo, key, true);
+    this.sim.scheduleAt(until, () => {
+      this.holdFrames(this.holdFrom, key, false);
+      this.holdFrames(this.holdTo, key, false);
+    });
+  }
+
+  private holdFrames(map: Map<string, number>, key: string, on: boolean): void {
+    const n = (map.get(key) ?? 0) + (on ? 1 : -1);
+    if (n > 0) {
+      map.set(key, n);
+      return;
+    }
+    map.delete(key);
+    if (on || this.heldFrames.length === 0) return;
+    const frames = this.heldFrames.splice(0);
+    for (const f of frames) this.send(f.from, f.to, f.bytes, f.action, f.arg);
+  }
+
   /** Raise or clear a resource alarm by hand (memory / disk alarm faults). */
   forceAlarm(kind: "memory" | "disk", node: string, on: boolean): void {
     this.node(node);
@@ -336,6 +389,9 @@ export class ClusterRuntime implements BrokerRuntime {
   private down(n: BrokerNode, cause: DownCause): void {
     if (n.state === "down" || (n.state === "paused" && cause === "pause")) return;
     const wasUp = n.state === "up";
+    // Only a crash loses unsynced writes: a pause or an autoheal restart stops the application
+    // in an orderly way (rabbit_node_monitor), like a graceful stop.
+    if (wasUp && cause !== "crash") n.disk.flushNow();
     n.state = cause === "pause" ? "paused" : "down";
     n.downCause = cause;
     n.epoch++;

@@ -2,6 +2,7 @@ import type { BrokerRuntime } from "../cluster/runtime.js";
 import type { RandomStreams } from "../engine/random.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { JsonObject, JsonValue, RunResult } from "../metrics/result.js";
+import { clusterExtension } from "./cluster-extension.js";
 import type { Scenario } from "./load.js";
 import { rpcExtension } from "./rpc-extension.js";
 import type { World } from "./world.js";
@@ -25,4 +26,4 @@ export interface WorldExtension {
 }
 
 /** Registered extensions, in order. Add yours with one line. */
-export const WORLD_EXTENSIONS: WorldExtension[] = [rpcExtension];
+export const WORLD_EXTENSIONS: WorldExtension[] = [rpcExtension, clusterExtension];

@@ -167,7 +167,14 @@ export const faultsChecks: readonly SectionCheck[] = [
         );
       }
     };
+    const hasCluster = doc.cluster !== undefined && doc.cluster !== null;
     for (const { index, item } of records(doc.faults)) {
+      if (!hasCluster) {
+        ctx.problem(
+          ["faults", index],
+          "faults need a cluster: section (the free broker has no nodes, links or failures)",
+        );
+      }
       const at = tryParse(item.at, parseDuration);
       if (at !== undefined && end !== undefined && at >= end) {
         ctx.problem(

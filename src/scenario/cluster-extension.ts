@@ -1,0 +1,110 @@
+import { NodeFailureHandler } from "../amqp/replicated/node-failure.js";
+import { ClusterRuntime } from "../cluster/cluster-runtime.js";
+import { type ClientControl, forwardClusterMarkers } from "../faults/index.js";
+import type { JsonValue } from "../metrics/result.js";
+import type { WorldExtension } from "./extensions.js";
+import { buildFaults } from "./schema/faults.js";
+import { RunError, type World } from "./world.js";
+
+interface ClusterState {
+  readonly runtime: ClusterRuntime;
+  readonly failures: NodeFailureHandler;
+  blockedSeconds: number;
+}
+
+const states = new WeakMap<World, ClusterState>();
+
+/** Connection names of a client group or instance ("pub" matches pub, pub-0, pub-1 ...). */
+function matches(conn: string, client: string): boolean {
+  return conn === client || (conn.startsWith(`${client}-`) && /^\d+$/.test(conn.slice(client.length + 1)));
+}
+
+/**
+ * Wires the costed cluster into a world (issue 5): node failures reach the AMQP model, resource
+ * alarms block publishing connections, cluster events become report markers, and the scenario's
+ * faults are installed as objects that schedule their own events. Adds a `cluster` section to the
+ * result (per node: CPU time and utilisation, disk writes; time publishers spent blocked).
+ */
+export const clusterExtension: WorldExtension = {
+  name: "cluster",
+  build(world) {
+    const rt = world.runtime;
+    const faults = buildFaults(world.scenario.faults);
+    const clients: ClientControl = {
+      killConnection: (client) => {
+        for (const c of [...world.broker.connections])
+          if (matches(c.name, client)) c.lose("killed by a fault");
+      },
+      stallConsumer: (client, until) => {
+        if (!(rt instanceof ClusterRuntime)) return;
+        for (const c of world.broker.connections) if (matches(c.name, client)) rt.freezeClient(c.name, until);
+      },
+    };
+    if (!(rt instanceof ClusterRuntime)) {
+      // validation requires a cluster: section for faults; the free broker cannot fail
+      if (faults.length > 0)
+        throw new RunError("faults need a cluster: section (the free broker cannot fail)");
+      return;
+    }
+    const failures = new NodeFailureHandler(world.broker, rt);
+    const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0 };
+    states.set(world, state);
+    rt.setClientCounter((node) => failures.connectionsOn(node));
+    forwardClusterMarkers(rt, world.signals);
+    // Resource alarms (docs/alarms.md): every connection that has published stops being read
+    // until all alarms clear; consumers go on.
+    const publishers = new Set<string>();
+    world.signals.published.subscribe((p) => publishers.add(p.publisher));
+    let blockedSince = -1;
+    let blocked: string[] = [];
+    rt.onAlarm((on) => {
+      if (on) {
+        blocked = [...publishers].sort();
+        for (const p of blocked) rt.blockClient(p, true);
+        blockedSince = world.sim.now;
+        if (world.signals.marker.active && blocked.length > 0) {
+          world.signals.marker.emit({
+            time: world.sim.now,
+            kind: "connection-blocked",
+            label: `connection.blocked: ${blocked.length} publishing connection(s)`,
+          });
+        }
+      } else {
+        for (const p of blocked) rt.blockClient(p, false);
+        if (blocked.length > 0) state.blockedSeconds += (world.sim.now - blockedSince) / 1e9;
+        blocked = [];
+      }
+    });
+    for (const f of faults) f.install({ sim: world.sim, cluster: rt, signals: world.signals, clients });
+  },
+  finish(world, result) {
+    const state = states.get(world);
+    if (state === undefined) return undefined;
+    const rt = state.runtime;
+    const elapsed = world.sim.now / 1e9;
+    const nodes: Record<string, JsonValue> = {};
+    for (const spec of rt.config.nodes) {
+      const cpu = rt.cpuTime(spec.name) / 1e9;
+      const disk = rt.diskStats(spec.name);
+      nodes[spec.name] = {
+        cores: spec.cores,
+        cpuSeconds: cpu,
+        cpuUtilisation: elapsed > 0 ? cpu / (spec.cores * elapsed) : 0,
+        diskBytesWritten: disk.bytesWritten,
+        fsyncs: disk.syncs,
+        state: rt.state(spec.name),
+      };
+    }
+    return {
+      extensions: {
+        ...(result.extensions ?? {}),
+        cluster: {
+          nodes,
+          partitionHandling: rt.config.partitionHandling,
+          publishersBlockedSeconds: state.blockedSeconds,
+          awaitingRecovery: state.failures.awaitingRecovery(),
+        },
+      },
+    };
+  },
+};
