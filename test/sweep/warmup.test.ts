@@ -30,7 +30,9 @@ describe("MSER-5 warm-up truncation", () => {
   });
 
   it("batch size 1 is plain MSER; too-short series are left alone", () => {
-    expect(mser([5, 0, 0, 0, 0, 0, 0, 0], 1).discard).toBe(1);
+    expect(mser([0, 5, 5, 5, 5, 5, 5, 5], 1).discard).toBe(1);
+    // a higher start is noise (or overload), never a warm-up from empty: kept
+    expect(mser([50, 5, 5, 5, 5, 5, 5, 5], 1).discard).toBe(0);
     expect(mser5([1, 2, 3]).discard).toBe(0);
   });
 });
