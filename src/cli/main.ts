@@ -3,9 +3,11 @@ import { Command, CommanderError } from "commander";
 import { AMQPSIM_VERSION as VERSION } from "../scenario/version.js";
 import { importCommand } from "./commands/import.js";
 import { listCommand } from "./commands/list.js";
+import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./errors.js";
 
@@ -20,6 +22,8 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   schemaCommand,
   reportCommand,
   importCommand,
+  sweepCommand,
+  mergeCommand,
 ];
 
 export function buildProgram(): Command {
