@@ -82,8 +82,15 @@ faults:
     ]);
   });
 
+  it("faults need a cluster: section (the free broker cannot fail)", () => {
+    expect(problems(`${base}faults: [{ at: 1m, killConnection: pub }]\n`)).toEqual([
+      "6:10 faults.0: faults need a cluster: section (the free broker has no nodes, links or failures)",
+    ]);
+  });
+
   it("a fault does exactly one thing, and options go with their action", () => {
-    const p = problems(`${base}faults:
+    const p = problems(`${base}cluster: { nodes: 1 }
+faults:
   - { at: 1m, crash: rabbit-1, stop: rabbit-1 }
   - { at: 1m, crash: rabbit-1, healAfter: 10s }
   - { at: 1m, stallConsumer: worker }
