@@ -1,5 +1,6 @@
 import type { BrokerRuntime } from "../cluster/runtime.js";
-import type { Simulator } from "../engine/simulator.js";
+import type { EventId, Simulator } from "../engine/simulator.js";
+import { type Nanoseconds, NS_PER_S } from "../engine/time.js";
 import type { makeBinding } from "./binding.js";
 import { Connection, type ConnectOptions } from "./connection.js";
 import { deadLetteredMessage, isCycle } from "./dead-letter.js";
@@ -8,7 +9,7 @@ import { DefaultRouter } from "./exchanges/default.js";
 import type { Fate, LossCause } from "./fate.js";
 import { type FateCounts, FateLedger } from "./fate-ledger.js";
 import type { QueuedMessage } from "./message.js";
-import type { DeadLetterReason, Queue } from "./queue.js";
+import { type DeadLetterReason, Queue } from "./queue.js";
 import { Router } from "./routing.js";
 import { BrokerSignals } from "./signals.js";
 import { type BrokerVersion, parseVersion } from "./version.js";
@@ -19,7 +20,19 @@ export interface BrokerOptions {
   /** RabbitMQ version modelled: "3.10" .. "4.x" (default "3.10", the conformance broker). */
   readonly version?: string;
   readonly signals?: BrokerSignals;
+  /**
+   * Delivery acknowledgement timeout (docs/consumers.md#acknowledgement-timeout), ns. RabbitMQ's
+   * default is 30 min, checked once a minute; here it is off unless given, because a run that
+   * ends with unacked deliveries would otherwise be extended to the timeout.
+   */
+  readonly consumerTimeout?: Nanoseconds;
 }
+
+/** A queue implementation: classic here; replicated types register theirs (broker.queueTypes). */
+export type QueueType = new (...args: ConstructorParameters<typeof Queue>) => Queue;
+
+/** How often RabbitMQ checks the acknowledgement timeout (docs/consumers.md): once a minute. */
+const ACK_TIMEOUT_CHECK: Nanoseconds = 60 * NS_PER_S;
 
 export interface FinishResult {
   readonly copies: number;
@@ -53,6 +66,19 @@ export class Broker {
   readonly connections = new Set<Connection>();
   /** Messages between client publish and the end of routing / enqueueing (for finish()). */
   readonly transit = new Set<{ readonly msg: { readonly id: number }; targets: (Queue | null)[] | null }>();
+  /**
+   * Queue types by x-queue-type. "classic" is built in; quorum / stream behaviour comes from the
+   * cluster layer's subclasses (until registered they are modelled as classic queues).
+   */
+  readonly queueTypes = new Map<string, QueueType>([
+    ["classic", Queue],
+    ["quorum", Queue],
+    ["stream", Queue],
+  ]);
+  readonly consumerTimeout: Nanoseconds | undefined;
+  /** Called by finish() before counting, so extensions can give their held copies a fate. */
+  private readonly finishers: (() => void)[] = [];
+  private ackTimer: EventId | undefined;
   private nextMsgId = 1;
   private nameCounter = 0;
   private finished = false;
@@ -64,6 +90,7 @@ export class Broker {
     this.runtime = options.runtime;
     this.signals = options.signals ?? new BrokerSignals();
     this.version = parseVersion(options.version ?? "3.10");
+    this.consumerTimeout = options.consumerTimeout;
     this.vhost("/");
   }
 
@@ -107,6 +134,28 @@ export class Broker {
       s += alphabet[x % 64];
     }
     return `amq.gen-${s}`;
+  }
+
+  /** Register a step for finish(): give fates to copies an extension holds outside the queues. */
+  addFinisher(fn: () => void): void {
+    this.finishers.push(fn);
+  }
+
+  /** @internal start the once-a-minute acknowledgement timeout check if it is on and idle. */
+  armAckTimeout(): void {
+    if (this.consumerTimeout === undefined || this.ackTimer !== undefined) return;
+    this.ackTimer = this.sim.schedule(ACK_TIMEOUT_CHECK, checkAckTimeouts, this);
+  }
+
+  /** @internal the periodic check; re-arms only while some channel holds unacked deliveries. */
+  runAckTimeoutCheck(): void {
+    this.ackTimer = undefined;
+    const timeout = this.consumerTimeout!;
+    let pending = false;
+    for (const conn of [...this.connections]) {
+      for (const ch of conn.channels.values()) if (ch.checkAckTimeout(timeout)) pending = true;
+    }
+    if (pending) this.armAckTimeout();
   }
 
   /** Give one copy its fate: counted, and emitted on signals.fate. */
@@ -204,6 +253,7 @@ export class Broker {
   finish(): FinishResult {
     if (!this.finished) {
       this.finished = true;
+      for (const fn of this.finishers) fn();
       for (const conn of this.connections) conn.finishDeliveries();
       for (const vh of this.vhosts.values()) {
         for (const q of vh.queues.values()) {
@@ -229,4 +279,8 @@ export class Broker {
   checkFateInvariant(): void {
     this.ledger.check();
   }
+}
+
+function checkAckTimeouts(b: Broker): void {
+  b.runAckTimeoutCheck();
 }

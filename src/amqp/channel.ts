@@ -9,8 +9,9 @@ import { EXCHANGE_TYPES, Exchange, type ExchangeOptions } from "./exchange.js";
 import { DefaultRouter } from "./exchanges/default.js";
 import type { LossCause } from "./fate.js";
 import type { Content, FieldTable, Message, MessageProperties, QueuedMessage } from "./message.js";
-import { Queue, type QueueOptions } from "./queue.js";
+import type { Queue, QueueOptions } from "./queue.js";
 import { parseQueueArgs } from "./queue-args.js";
+import { atLeast } from "./version.js";
 import type { VHost } from "./vhost.js";
 
 /** amqplib-style publish options; they override `content.properties`. */
@@ -91,6 +92,8 @@ interface Pending {
   readonly qm: QueuedMessage;
   readonly queue: Queue;
   readonly consumer: Consumer | undefined;
+  /** When the broker sent it (the delivery acknowledgement timeout counts from here). */
+  readonly at: Nanoseconds;
 }
 
 interface PublishRecord {
@@ -483,7 +486,8 @@ export class Channel extends Emitter<ChannelEvents> {
       if (noAck) this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
       else {
         q.unackedCount++;
-        this.unacked.set(tag, { tag, qm, queue: q, consumer: undefined });
+        this.unacked.set(tag, { tag, qm, queue: q, consumer: undefined, at: this.broker.sim.now });
+        this.broker.armAckTimeout();
       }
       this.emitDelivered(q, qm, tag, "", noAck, true);
       return toDelivery(qm, tag, undefined, q.messageCount);
@@ -652,8 +656,9 @@ export class Channel extends Emitter<ChannelEvents> {
     const tag = this.nextDeliveryTag++;
     if (c.noAck) this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
     else {
-      this.unacked.set(tag, { tag, qm, queue: q, consumer: c });
+      this.unacked.set(tag, { tag, qm, queue: q, consumer: c, at: this.broker.sim.now });
       this.globalUnacked++;
+      if (this.broker.consumerTimeout !== undefined) this.broker.armAckTimeout();
     }
     this.emitDelivered(q, qm, tag, c.tag, c.noAck, false);
     const d = toDelivery(qm, tag, c.tag, undefined);
@@ -809,6 +814,32 @@ export class Channel extends Emitter<ChannelEvents> {
     }
   }
 
+  /** Unacked deliveries held by this channel (broker side). */
+  get unackedCount(): number {
+    return this.unacked.size;
+  }
+
+  /**
+   * @internal delivery acknowledgement timeout (docs/consumers.md#acknowledgement-timeout): if the
+   * oldest unacked delivery is older than `timeout`, close the channel with 406 (its deliveries
+   * are requeued). Returns whether the channel still holds unacked deliveries.
+   */
+  checkAckTimeout(timeout: Nanoseconds): boolean {
+    if (!this.brokerOpen) return false;
+    const oldest = this.unacked.values().next().value;
+    if (oldest === undefined) return false;
+    if (this.broker.sim.now - oldest.at > timeout) {
+      this.channelError(
+        new AmqpError(
+          REPLY.PRECONDITION_FAILED,
+          `delivery acknowledgement on channel ${this.id} timed out. Timeout value used: ${Math.round(timeout / 1e6)} ms. This timeout value can be configured, see consumers doc guide to learn more`,
+        ),
+      );
+      return false;
+    }
+    return true;
+  }
+
   /** @internal end of run: unacked deliveries are in flight. */
   finishDeliveries(): void {
     for (const p of this.unacked.values()) {
@@ -841,6 +872,21 @@ export class Channel extends Emitter<ChannelEvents> {
           : notFound("exchange", msg.exchange, this.vhost.name),
       );
       return;
+    }
+    const exp = msg.properties.expiration;
+    if (exp !== undefined) {
+      // rabbit_basic:parse_expiration: a string of a non-negative integer of ms
+      const detail = !/^-?\d+$/.test(exp)
+        ? "no_integer"
+        : Number(exp) < 0
+          ? `{value_negative,${exp}}`
+          : undefined;
+      if (detail !== undefined) {
+        broker.transit.delete(rec);
+        broker.recordFate(msg.id, null, "unroutable-dropped");
+        this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `invalid expiration '${exp}': ${detail}`));
+        return;
+      }
     }
     const collect = broker.signals.routed.active;
     const r = broker.router.route(this.vhost, x, msg.routingKey, msg.ccKeys, msg.properties.headers, collect);
@@ -1042,10 +1088,24 @@ export class Channel extends Emitter<ChannelEvents> {
       };
     }
     if (requested !== "") this.checkReserved("queue", requested);
+    if (!durable && !exclusive && atLeast(this.broker.version, 4, 3)) {
+      // release-information/deprecated-features-list.md: transient_nonexcl_queues denied by default in 4.3
+      throw new AmqpError(
+        REPLY.PRECONDITION_FAILED,
+        `invalid property 'non-durable' for queue '${requested}' in vhost '${vh.name}' (transient non-exclusive queues are deprecated)`,
+      );
+    }
     const name = requested === "" ? this.broker.generateQueueName() : requested;
     const parsed = parseQueueArgs(args, name, vh.name);
     const owner = exclusive ? this.connection : undefined;
-    const q = new Queue(
+    const QueueType = this.broker.queueTypes.get(parsed.queueType);
+    if (!QueueType) {
+      throw new AmqpError(
+        REPLY.PRECONDITION_FAILED,
+        `invalid arg 'x-queue-type' for queue '${name}' in vhost '${vh.name}': {unknown_queue_type,<<"${parsed.queueType}">>}`,
+      );
+    }
+    const q = new QueueType(
       this.broker,
       vh,
       name,
