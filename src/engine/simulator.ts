@@ -216,7 +216,7 @@ export class Simulator {
       let best = c0;
       let bt = ht[c0]!;
       let bs = hs[c0]!;
-      const end = c0 + 4 < n ? c0 + 4 : n;
+      const end = Math.min(c0 + 4, n);
       for (let c = c0 + 1; c < end; c++) {
         const ct = ht[c]!;
         if (ct < bt || (ct === bt && hs[c]! < bs)) {
