@@ -2,10 +2,11 @@
  * `npm run bench [-- group...]`: runs the registered benchmarks and prints medians and ratios.
  * Register a module by adding one import and one spread below (static list: no file-system scan).
  */
+import { benchmarks as amqp } from "./amqp.js";
 import { benchmarks as engine } from "./engine.js";
 import { type Benchmark, runAll } from "./harness.js";
 
-const ALL: readonly Benchmark[] = [...engine];
+const ALL: readonly Benchmark[] = [...engine, ...amqp];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
 try {
