@@ -2,6 +2,7 @@ import type { RunResult } from "../metrics/result.js";
 import { renderCsvFiles } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
+import { RPC_SECTIONS } from "./rpc/sections.js";
 import { consumersSection } from "./sections/consumers.js";
 import { fatesSection } from "./sections/fates.js";
 import { latencySection } from "./sections/latency.js";
@@ -20,6 +21,7 @@ export const DEFAULT_SECTIONS: readonly SectionRenderer[] = [
   consumersSection,
   fatesSection,
   markersSection,
+  ...RPC_SECTIONS,
 ];
 
 export interface RenderOptions {
