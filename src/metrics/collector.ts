@@ -438,7 +438,7 @@ export class RunCollector {
     for (const u of this.unsubscribe) u();
     const end = meta.endTime;
     const endS = end / NS_PER_S;
-    const topo = meta.topology ?? EMPTY_TOPOLOGY;
+    const topo = signalNames(meta.topology ?? EMPTY_TOPOLOGY);
     const nBins = Math.max(1, Math.ceil(end / this.w));
     // width of bin i in ns (the last one may be partial)
     const widths = Array.from({ length: nBins }, (_, i) => Math.max(0, Math.min(this.w, end - i * this.w)));
@@ -555,16 +555,35 @@ export class RunCollector {
     const producerMessages = new Map<string, number>();
     for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n);
 
+    // declared bindings, then bindings only the routing saw (the default exchange's implicit
+    // ones, bindings clients declared while running), in key order
+    const declared = new Set(
+      topo.bindings.map((b) => bindingKey(b.source, b.destination, b.destinationKind, b.key)),
+    );
+    const observed = [...this.byBinding.keys()].filter((k) => !declared.has(k)).sort(compareText);
     const topology: Topology = {
       exchanges: topo.exchanges.map((e) => ({
         ...e,
         messages: this.exchanges.get(e.name)?.published.total ?? 0,
       })),
       queues: topo.queues.map((q) => ({ ...q, messages: this.queues.get(q.name)?.enqueued.total ?? 0 })),
-      bindings: topo.bindings.map((b) => ({
-        ...b,
-        messages: this.byBinding.get(bindingKey(b.source, b.destination, b.destinationKind, b.key)) ?? 0,
-      })),
+      bindings: [
+        ...topo.bindings.map((b) => ({
+          ...b,
+          messages: this.byBinding.get(bindingKey(b.source, b.destination, b.destinationKind, b.key)) ?? 0,
+        })),
+        ...observed.map((k) => {
+          const [source, destination, kind, key] = k.split("\u0000") as [string, string, string, string];
+          return {
+            source,
+            destination,
+            destinationKind: kind as "queue" | "exchange",
+            key,
+            implicit: true,
+            messages: this.byBinding.get(k)!,
+          };
+        }),
+      ],
       producers: topo.producers.map((p) => ({ ...p, messages: producerMessages.get(p.name) ?? 0 })),
       consumers: topo.consumers.map((c) => ({ ...c, messages: groupDelivered.get(c.name) ?? 0 })),
     };
@@ -666,6 +685,25 @@ export class RunCollector {
 }
 
 const r = roundNumber;
+
+/**
+ * Topology names as the signals spell them. The default exchange's name is "" (a builder may
+ * label it "(default)"; the report displays "" as "(default exchange)").
+ */
+function signalNames(t: Topology): Topology {
+  const x = (n: string): string =>
+    n === "(default)" ? "" : n.endsWith("/(default)") ? n.slice(0, -"(default)".length) : n;
+  return {
+    ...t,
+    exchanges: t.exchanges.map((e) => ({ ...e, name: x(e.name) })),
+    bindings: t.bindings.map((b) => ({
+      ...b,
+      source: x(b.source),
+      destination: b.destinationKind === "exchange" ? x(b.destination) : b.destination,
+    })),
+    producers: t.producers.map((p) => ({ ...p, exchange: x(p.exchange) })),
+  };
+}
 const secs = (t: Nanoseconds): number => r(t / NS_PER_S);
 
 function bindingKey(source: string, destination: string, kind: string, key: string): string {

@@ -339,7 +339,8 @@ export interface Marker {
 
 /**
  * The topology the scenario declared (filled by the scenario builder), with message counts the
- * collector adds (`messages`). Names are as in signals ("vhost/name" only with several vhosts).
+ * collector adds (`messages`). Names are as in signals ("vhost/name" only with several vhosts;
+ * the default exchange is ""; the collector renames a builder's "(default)" to "").
  */
 export interface Topology {
   readonly exchanges: readonly TopologyExchange[];
@@ -379,6 +380,11 @@ export interface TopologyBinding {
   readonly key: string;
   /** Headers-exchange arguments etc., as written. */
   readonly arguments?: { readonly [key: string]: string | number | boolean };
+  /**
+   * Not declared by the scenario but seen matching while routing (the default exchange's
+   * implicit binding per queue, bindings clients declared at run time). Added by the collector.
+   */
+  readonly implicit?: boolean;
   /** Times this binding matched a routed message. Added by the collector. */
   readonly messages?: number;
 }

@@ -217,6 +217,36 @@ describe("RunCollector edge cases", () => {
     expect(c.finish({ ...meta(seconds(1)), copies: 2 }).fates.conserved).toBe(false);
   });
 
+  it("the default exchange is named '' as in signals, and bindings only routing saw are added as implicit", () => {
+    const signals = new BrokerSignals();
+    const c = new RunCollector(signals, { binWidth: seconds(1) });
+    const common = { exchange: "", routingKey: "q", persistent: false, mandatory: false, publisher: "p-1" };
+    signals.published.emit({ time: 0, msgId: 1, bytes: 1, publishedAt: 0, ...common });
+    signals.routed.emit({
+      time: 0,
+      msgId: 1,
+      ...common,
+      queues: ["q"],
+      bindings: [{ source: "", destination: "q", destinationKind: "queue", key: "q" }],
+      alternates: [],
+    });
+    const r = c.finish(
+      meta(seconds(1), {
+        exchanges: [{ name: "(default)", type: "direct" }],
+        queues: [{ name: "q", type: "classic" }],
+        bindings: [],
+        producers: [{ name: "p", count: 1, exchange: "(default)" }],
+        consumers: [],
+      }),
+    );
+    expect(r.topology.exchanges).toEqual([{ name: "", type: "direct", messages: 1 }]);
+    expect(r.topology.producers[0]!.exchange).toBe("");
+    expect(r.topology.bindings).toEqual([
+      { source: "", destination: "q", destinationKind: "queue", key: "q", implicit: true, messages: 1 },
+    ]);
+    expect(Object.keys(r.summary.exchanges)).toEqual([""]);
+  });
+
   it("a copy delivered three times counts as one duplicate and two redeliveries", () => {
     const signals = new BrokerSignals();
     const c = new RunCollector(signals, { binWidth: seconds(1) });

@@ -38,6 +38,8 @@ interface Edge {
   readonly to: string;
   readonly label: string;
   readonly count: number;
+  /** Seen while routing, not declared (the default exchange's per-queue binding ...). */
+  readonly implicit?: boolean;
 }
 
 export function renderTopologyDiagram(id: string, title: string, t: Topology): string {
@@ -103,6 +105,7 @@ export function renderTopologyDiagram(id: string, title: string, t: Topology): s
       to: `${b.destinationKind === "queue" ? "q" : "e"}:${b.destination}`,
       label: b.key,
       count: b.messages ?? 0,
+      implicit: b.implicit === true,
     })),
     ...t.consumers.map((c) => ({
       from: `q:${c.queue}`,
@@ -158,7 +161,7 @@ export function renderTopologyDiagram(id: string, title: string, t: Topology): s
     const ly = sameCol ? r2((y1 + y2) / 2 + 4) : y2 - 5;
     const anchor = sameCol ? "start" : "end";
     parts.push(
-      `<g class="edge"><title>${esc(`${e.from.slice(2)} → ${e.to.slice(2)}${e.label ? ` (key "${e.label}")` : ""}: ${e.count} messages`)}</title>` +
+      `<g class="edge"><title>${esc(`${e.from.slice(2)} → ${e.to.slice(2)}${e.label ? ` (key "${e.label}")` : ""}${e.implicit ? ", implicit binding" : ""}: ${e.count} messages`)}</title>` +
         `<path d="${d}" fill="none" stroke="#8a8a8a" stroke-width="${w}"${e.count > 0 ? "" : ` stroke-dasharray="3 3"`} marker-end="url(#${esc(id)}-arrow)"/>` +
         `<text x="${lx}" y="${ly}" text-anchor="${anchor}" fill="#333333" font-size="10" paint-order="stroke" stroke="#ffffff" stroke-width="3">${esc(label)}</text></g>`,
     );
