@@ -1,4 +1,5 @@
 export * from "./distributions.js";
+export * from "./process.js";
 export * from "./random.js";
 export * from "./signal.js";
 export * from "./simulator.js";

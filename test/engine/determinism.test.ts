@@ -122,7 +122,9 @@ describe("Simulator contract", () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 300 }), (times) => {
         const sim = new Simulator();
         const ran: number[] = [];
-        times.forEach((t, i) => sim.scheduleAt(t, (k: number) => ran.push(k), i));
+        times.forEach((t, i) => {
+          sim.scheduleAt(t, (k: number) => ran.push(k), i);
+        });
         sim.run();
         const expected = times.map((t, i) => [t, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
         expect(ran).toEqual(expected.map((e) => e[1]));
