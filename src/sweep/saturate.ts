@@ -1,3 +1,4 @@
+import { parseSlo } from "../metrics/slo.js";
 import type { SweepPoint } from "./result.js";
 
 /**
@@ -57,4 +58,9 @@ export async function searchSaturation(
     else bad = mid;
   }
   return { direction: first ? "largest" : "smallest", index: good, failingNeighbour: bad, evaluated };
+}
+
+/** The summary paths an SLO text reads, in clause order (for describing evaluated points). */
+export function parseSloPaths(slo: string): string[] {
+  return [...new Set(parseSlo(slo).clauses.map((c) => c.path))];
 }
