@@ -6,6 +6,7 @@ import { listCommand } from "./commands/list.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
+import { saturateCommand } from "./commands/saturate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
@@ -24,6 +25,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   importCommand,
   sweepCommand,
   mergeCommand,
+  saturateCommand,
 ];
 
 export function buildProgram(): Command {
