@@ -180,7 +180,19 @@ export function definitionsToScenarioYaml(defs: Definitions, name = "imported"):
     if (!keys.includes(k)) keys.push(k);
     bySource.set(key, keys);
   }
+  // exchanges that receive dead letters are fed by the broker, not by an application
+  const dlxs = new Set(
+    (defs.queues ?? []).flatMap((q) => {
+      const d = q.arguments?.["x-dead-letter-exchange"];
+      return typeof d === "string" ? [`${q.vhost}\u0000${d}`] : [];
+    }),
+  );
+  for (const p of defs.policies ?? []) {
+    const d = p.definition["dead-letter-exchange"];
+    if (typeof d === "string") dlxs.add(`${p.vhost}\u0000${d}`);
+  }
   for (const [key, keys] of [...bySource].sort()) {
+    if (dlxs.has(key)) continue;
     const [vhost, exchange] = key.split("\u0000") as [string, string];
     const p: Record<string, unknown> = { name: safeName(`publish-${exchange}`) };
     if (vhost !== "/") p.vhost = vhost;

@@ -67,13 +67,10 @@ export const consumerChecks: readonly SectionCheck[] = [
       let total = 0;
       for (const k of ["nack", "reject", "crash"]) {
         const v = item[k];
-        if (
-          v !== null &&
-          typeof v === "object" &&
-          typeof (v as Record<string, unknown>).probability === "number"
-        ) {
-          total += (v as Record<string, number>).probability!;
-        }
+        const prob =
+          v !== null && typeof v === "object" ? (v as Record<string, unknown>).probability : undefined;
+        // out-of-range probabilities are the schema's to report; sum only valid ones
+        if (typeof prob === "number" && prob >= 0 && prob <= 1) total += prob;
       }
       if (total > 1) {
         ctx.problem(

@@ -1,0 +1,196 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/** The BUILT CLI (npm test builds first; a bare `vitest run` builds here if dist/ is missing). */
+const MAIN = "dist/src/cli/main.js";
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tmp = "";
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) {
+    const b = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { encoding: "utf8" });
+    if (b.status !== 0) throw new Error(`build failed:\n${b.stdout}${b.stderr}`);
+  }
+  tmp = mkdtempSync(join(tmpdir(), "amqpsim-cli-"));
+});
+
+describe("amqpsim run", () => {
+  it("runs a bundled scenario by name, prints the summary and writes the report folder (exit 0)", () => {
+    const out = join(tmp, "a");
+    const r = cli("run", "hello-world", "--out", out);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scenario hello-world/);
+    expect(r.stdout).toContain("consumed");
+    expect(r.stdout).toContain(`report: ${join(out, "hello-world")}/index.html`);
+    const dir = join(out, "hello-world");
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(expect.arrayContaining(["index.html", "result.json", "summary.md", "charts"]));
+    expect(files.some((f) => f.endsWith(".csv"))).toBe(true);
+    expect(readdirSync(join(dir, "charts")).filter((f) => f.endsWith(".svg")).length).toBeGreaterThan(3);
+    const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
+    expect(result.format).toBe("amqpsim-result");
+    expect(result.scenario.name).toBe("hello-world");
+    // no temporary folder is left behind
+    expect(readdirSync(out)).toEqual(["hello-world"]);
+  });
+
+  it("result.json is byte-identical across two runs of the same scenario and seed", () => {
+    const a = cli("run", "scenarios/work-queues.yaml", "--out", join(tmp, "d1"), "--quiet");
+    const b = cli("run", "scenarios/work-queues.yaml", "--out", join(tmp, "d2"), "--quiet");
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const ra = readFileSync(join(tmp, "d1/work-queues/result.json"));
+    const rb = readFileSync(join(tmp, "d2/work-queues/result.json"));
+    expect(ra.equals(rb)).toBe(true);
+    expect(
+      readFileSync(join(tmp, "d1/work-queues/index.html")).equals(
+        readFileSync(join(tmp, "d2/work-queues/index.html")),
+      ),
+    ).toBe(true);
+  });
+
+  it("--seed and --set change the run; a rerun replaces the old report in place", () => {
+    const out = join(tmp, "s");
+    expect(cli("run", "work-queues", "--out", out, "--quiet").code).toBe(0);
+    const first = readFileSync(join(out, "work-queues/result.json"), "utf8");
+    const r = cli(
+      "run",
+      "work-queues",
+      "--out",
+      out,
+      "--quiet",
+      "--seed",
+      "9",
+      "--set",
+      "producers.dispatcher.rate=10/s",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(join(out, "work-queues/index.html"));
+    const second = JSON.parse(readFileSync(join(out, "work-queues/result.json"), "utf8"));
+    expect(second.scenario.seed).toBe(9);
+    expect(second.summary.counts.published).toBeLessThan(JSON.parse(first).summary.counts.published / 2);
+    expect(readdirSync(out)).toEqual(["work-queues"]);
+  });
+
+  it("--format json prints the summary as JSON", () => {
+    const r = cli("run", "hello-world", "--out", join(tmp, "j"), "--format", "json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.summary.counts.published).toBe(100);
+    expect(j.report).toBe(join(tmp, "j", "hello-world"));
+  });
+
+  it("an invalid scenario exits with 2 and lists its problems without a stack trace", () => {
+    const r = cli("run", "test/cli/fixtures/five-mistakes.yaml", "--out", join(tmp, "bad"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("test/cli/fixtures/five-mistakes.yaml:3:11: duration:");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(tmp, "bad"))).toBe(false);
+  });
+
+  it("a missed SLO exits with 1", () => {
+    const r = cli("run", "hello-world", "--out", join(tmp, "slo"), "--set", "slo=latency.max<0s");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("SLO MISSED");
+  });
+
+  it("usage errors exit with 2: unknown option, bad --seed, missing file", () => {
+    expect(cli("run", "hello-world", "--frobnicate").code).toBe(2);
+    expect(cli("run", "hello-world", "--seed", "-3").code).toBe(2);
+    const missing = cli("run", "no/such/file.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no/such/file.yaml: cannot read scenario: no such file");
+  });
+});
+
+describe("amqpsim validate", () => {
+  it("valid files exit 0", () => {
+    const r = cli("validate", "scenarios/hello-world.yaml", "scenarios/topic-routing.yaml");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "scenarios/hello-world.yaml: ok (hello-world)\nscenarios/topic-routing.yaml: ok (topic-routing)\n",
+    );
+  });
+
+  it("a file with five different mistakes lists all five with line:col and exits 2", () => {
+    const r = cli("validate", "test/cli/fixtures/five-mistakes.yaml");
+    expect(r.code).toBe(2);
+    const f = "test/cli/fixtures/five-mistakes.yaml";
+    expect(r.stderr.split("\n")).toEqual([
+      `${f}:3:11: duration: a bare number (10) is not a duration: write the unit, e.g. "10ms"`,
+      `${f}:8:15: producers.0.exchange: exchange "orders" is not declared in vhost "/"`,
+      `${f}:10:31: producers.0.size: bad distribution "uniform(1KiB, 2 KiB": unexpected end of text at column 20; expected "," or ")"`,
+      `${f}:14:5: consumers.0.prefetchh: unknown key "prefetchh" (did you mean "prefetch"?)`,
+      `${f}:15:26: consumers.0.nack.probability: a probability is at most 1`,
+      "5 problems",
+      "",
+    ]);
+  });
+});
+
+describe("amqpsim schema, list, report, import, --help", () => {
+  it("schema prints the committed JSON Schema", () => {
+    const r = cli("schema");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync("schema/scenario.schema.json", "utf8"));
+  });
+
+  it("list shows every bundled scenario with its description", () => {
+    const r = cli("list");
+    expect(r.code).toBe(0);
+    for (const n of ["hello-world", "work-queues", "publisher-confirms", "dead-letter-retry"]) {
+      expect(r.stdout).toMatch(new RegExp(`^${n} +\\S`, "m"));
+    }
+  });
+
+  it("report re-renders a result.json into the same files without re-running", () => {
+    const out = join(tmp, "r1");
+    expect(cli("run", "hello-world", "--out", out, "--quiet").code).toBe(0);
+    const again = join(tmp, "r2");
+    const r = cli("report", join(out, "hello-world/result.json"), "--out", again);
+    expect(r.code).toBe(0);
+    for (const f of ["index.html", "summary.md", "result.json"]) {
+      expect(readFileSync(join(again, "hello-world", f), "utf8")).toBe(
+        readFileSync(join(out, "hello-world", f), "utf8"),
+      );
+    }
+    const bad = join(tmp, "not-a-result.json");
+    writeFileSync(bad, "{}");
+    expect(cli("report", bad).code).toBe(2);
+  });
+
+  it("import turns a definitions export into a scenario that validates and runs", () => {
+    const file = join(tmp, "imported.yaml");
+    const r = cli("import", "test/cli/fixtures/definitions.json", "--name", "shop", "-o", file);
+    expect(r.code).toBe(0);
+    const yaml = readFileSync(file, "utf8");
+    expect(yaml).toContain("x-dead-letter-exchange: dlx");
+    expect(yaml).not.toContain("publish-dlx"); // dead-letter exchanges get no placeholder producer
+    expect(yaml).toContain("message-ttl: 1m");
+    expect(yaml).toContain("x-max-length-bytes: 1048576B");
+    expect(yaml).toMatch(/exchange "delayed" has type x-delayed-message/);
+    expect(cli("validate", file).code).toBe(0);
+    expect(cli("run", file, "--out", join(tmp, "imp"), "--quiet", "--set", "duration=2s").code).toBe(0);
+  });
+
+  it("every command has --help (exit 0)", () => {
+    for (const c of ["run", "validate", "list", "schema", "report", "import"]) {
+      const r = cli(c, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: amqpsim /);
+    }
+    expect(cli("--help").code).toBe(0);
+    expect(cli("nosuchcommand").code).toBe(2);
+  });
+});
