@@ -106,8 +106,16 @@ export class ClusterRuntime implements BrokerRuntime {
     this.nodes = config.nodes.map((n) => n.name);
     this.network = new Network(random, config.clientLink, config.nodeLink);
     for (const spec of config.nodes) {
-      const memory = new NodeMemory({ ...config.memory, ...spec.memory }, (on) =>
-        this.setAlarm(`memory:${spec.name}`, on),
+      const memory = new NodeMemory(
+        { ...config.memory, ...spec.memory },
+        (on) => this.setAlarm(`memory:${spec.name}`, on),
+        (interval, poll) => {
+          const tick = () => {
+            poll();
+            sim.schedule(interval, tick);
+          };
+          sim.schedule(interval, tick);
+        },
       );
       const node = new BrokerNode(
         spec.name,

@@ -16,12 +16,20 @@ export interface MemoryConfig {
   readonly highWatermark: number;
   /** Memory in use before any message, bytes (an idle node uses on the order of 100 MB). */
   readonly baseline: number;
+  /**
+   * How often the node compares its memory use with the watermark, ns (vm_memory_monitor polls;
+   * 0 = on every change). Polling is what lets a blocked cluster drain for a while before the
+   * alarm clears, instead of flapping on every message.
+   */
+  readonly checkInterval: number;
 }
 
 export const DEFAULT_MEMORY: MemoryConfig = {
   ram: 4 * 1024 ** 3,
   highWatermark: 0.4,
   baseline: 100 * 1024 ** 2,
+  // vm_memory_monitor's default polling interval (memory_monitor_interval, 2500 ms)
+  checkInterval: 2_500_000_000,
 };
 
 /** The watermark default for a broker version string such as "3.13" or "4.0". */
@@ -33,11 +41,14 @@ export function defaultWatermark(version: string): number {
 export class NodeMemory {
   private held = 0;
   private alarmed = false;
+  private polling = false;
 
   constructor(
     private config: MemoryConfig,
     /** Called with true when the alarm is raised, false when it clears. */
     private readonly onChange: (alarmed: boolean) => void,
+    /** Starts polling: called once, on the first change, when checkInterval > 0. */
+    private readonly startPolling: (interval: number, poll: () => void) => void = () => {},
   ) {}
 
   get used(): number {
@@ -65,7 +76,7 @@ export class NodeMemory {
   /** Forget everything held (the node restarted with empty memory). */
   reset(): void {
     this.held = 0;
-    this.check();
+    if (!this.polling) this.poll(); // a running poll sees it at its next tick
   }
 
   configure(config: MemoryConfig): void {
@@ -74,10 +85,22 @@ export class NodeMemory {
   }
 
   private check(): void {
+    if (this.config.checkInterval > 0) {
+      if (!this.polling) {
+        this.polling = true;
+        this.startPolling(this.config.checkInterval, this.poll);
+      }
+      return;
+    }
+    this.poll();
+  }
+
+  /** Compare memory use with the watermark now. */
+  readonly poll = (): void => {
     const over = this.used > this.limit;
     if (over !== this.alarmed) {
       this.alarmed = over;
       this.onChange(over);
     }
-  }
+  };
 }

@@ -10,6 +10,8 @@ interface ClusterState {
   readonly runtime: ClusterRuntime;
   readonly failures: NodeFailureHandler;
   blockedSeconds: number;
+  /** When the current block began, or -1. */
+  blockedSince: number;
 }
 
 const states = new WeakMap<World, ClusterState>();
@@ -47,21 +49,42 @@ export const clusterExtension: WorldExtension = {
       return;
     }
     const failures = new NodeFailureHandler(world.broker, rt);
-    const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0 };
+    const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0, blockedSince: -1 };
     states.set(world, state);
     rt.setClientCounter((node) => failures.connectionsOn(node));
     forwardClusterMarkers(rt, world.signals);
+    // Memory: a copy's body counts on its queue's node from enqueue until its fate (acked, dropped,
+    // lost ...), unacked deliveries included (docs/memory-use.md: queues hold message bodies).
+    const held = new Map<string, Map<number, number>>();
+    const nodeOf = new Map<string, string>();
+    world.signals.enqueued.subscribe((e) => {
+      let m = held.get(e.queue);
+      if (m === undefined) {
+        m = new Map();
+        held.set(e.queue, m);
+        nodeOf.set(e.queue, e.node);
+      }
+      m.set(e.msgId, e.bytes);
+      rt.hold(e.node, e.bytes);
+    });
+    world.signals.fate.subscribe((f) => {
+      if (f.queue === null) return;
+      const m = held.get(f.queue);
+      const bytes = m?.get(f.msgId);
+      if (bytes === undefined) return;
+      m!.delete(f.msgId);
+      rt.release(nodeOf.get(f.queue)!, bytes);
+    });
     // Resource alarms (docs/alarms.md): every connection that has published stops being read
     // until all alarms clear; consumers go on.
     const publishers = new Set<string>();
     world.signals.published.subscribe((p) => publishers.add(p.publisher));
-    let blockedSince = -1;
     let blocked: string[] = [];
     rt.onAlarm((on) => {
       if (on) {
         blocked = [...publishers].sort();
         for (const p of blocked) rt.blockClient(p, true);
-        blockedSince = world.sim.now;
+        if (blocked.length > 0) state.blockedSince = world.sim.now;
         if (world.signals.marker.active && blocked.length > 0) {
           world.signals.marker.emit({
             time: world.sim.now,
@@ -71,7 +94,8 @@ export const clusterExtension: WorldExtension = {
         }
       } else {
         for (const p of blocked) rt.blockClient(p, false);
-        if (blocked.length > 0) state.blockedSeconds += (world.sim.now - blockedSince) / 1e9;
+        if (state.blockedSince >= 0) state.blockedSeconds += (world.sim.now - state.blockedSince) / 1e9;
+        state.blockedSince = -1;
         blocked = [];
       }
     });
@@ -82,6 +106,8 @@ export const clusterExtension: WorldExtension = {
     if (state === undefined) return undefined;
     const rt = state.runtime;
     const elapsed = world.sim.now / 1e9;
+    const blockedSeconds =
+      state.blockedSeconds + (state.blockedSince >= 0 ? (world.sim.now - state.blockedSince) / 1e9 : 0);
     const nodes: Record<string, JsonValue> = {};
     for (const spec of rt.config.nodes) {
       const cpu = rt.cpuTime(spec.name) / 1e9;
@@ -101,7 +127,7 @@ export const clusterExtension: WorldExtension = {
         cluster: {
           nodes,
           partitionHandling: rt.config.partitionHandling,
-          publishersBlockedSeconds: state.blockedSeconds,
+          publishersBlockedSeconds: blockedSeconds,
           awaitingRecovery: state.failures.awaitingRecovery(),
         },
       },

@@ -214,7 +214,7 @@ describe("network", () => {
 
 describe("memory watermark and alarms", () => {
   it("crossing the high watermark raises a cluster-wide alarm; falling under it clears it", () => {
-    const memory = { ram: 1000_000, highWatermark: 0.4, baseline: 100_000 };
+    const memory = { ram: 1000_000, highWatermark: 0.4, baseline: 100_000, checkInterval: 0 };
     const { rt } = make(["a", "b"], { memory });
     const seen: boolean[] = [];
     rt.onAlarm((on) => seen.push(on));
@@ -227,6 +227,22 @@ describe("memory watermark and alarms", () => {
     expect(rt.alarmActive()).toBe(true);
     rt.forceAlarm("disk", "b", false);
     expect(seen).toEqual([true, false]);
+  });
+
+  it("with a polling interval the alarm is raised and cleared only at the memory monitor's polls", () => {
+    const memory = { ram: 1000_000, highWatermark: 0.4, baseline: 100_000, checkInterval: 2_500_000_000 };
+    const { sim, rt } = make(["a"], { memory });
+    const seen: [number, boolean][] = [];
+    rt.onAlarm((on) => seen.push([sim.now / NS_PER_S, on]));
+    sim.schedule(NS_PER_S, () => rt.hold("a", 400_000));
+    sim.schedule(3 * NS_PER_S, () => rt.release("a", 400_000));
+    sim.run({ until: 10 * NS_PER_S });
+    // first change at 1 s starts the poll: 3.5 s sees the release already, so the poll at 3.5 s
+    // finds memory under the watermark; the hold between 1 s and 3 s is never seen
+    expect(seen).toEqual([]);
+    sim.schedule(0, () => rt.hold("a", 400_000));
+    sim.run({ until: 20 * NS_PER_S });
+    expect(seen).toEqual([[11, true]]);
   });
 });
 

@@ -19,3 +19,19 @@ describe("cluster scenarios: headline outcomes", () => {
     expect(r.markers.map((m) => m.kind)).toEqual(["crash", "node-up"]);
   });
 });
+
+describe("cluster scenarios: back-pressure", () => {
+  it("memory-alarm-blocks-publishers: the alarm blocks the publisher for part of the run while the consumer never stops", () => {
+    const r = run("memory-alarm-blocks-publishers");
+    const blocked = r.markers.filter((m) => m.kind === "connection-blocked");
+    expect(blocked.length).toBeGreaterThanOrEqual(2);
+    expect(r.markers.filter((m) => m.kind === "alarm-cleared").length).toBeGreaterThanOrEqual(1);
+    const ext = r.extensions!.cluster as { publishersBlockedSeconds: number };
+    expect(ext.publishersBlockedSeconds).toBeGreaterThan(15); // 10-12.5, 15-22.5, 25-40 s
+    // the consumer takes 100/s (10 ms each) throughout: blocking publishers does not slow it
+    expect(r.summary.throughput.consumed).toBeGreaterThan(99);
+    // the publisher got less than the 200/s it offered
+    expect(r.summary.throughput.published).toBeLessThan(180);
+    expect(r.summary.counts.lost).toBe(0);
+  });
+});

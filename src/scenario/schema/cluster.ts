@@ -99,6 +99,9 @@ export const clusterSchema = z
     baselineMemory: size("Memory a node uses before holding any message (default 100MiB).").prefault(
       "100MiB",
     ),
+    memoryCheckInterval: duration(
+      "How often a node compares its memory use with the watermark (memory_monitor_interval, default 2500ms).",
+    ).prefault("2500ms"),
     costs: z
       .union([z.literal("off"), costsSchema])
       .default({})
@@ -249,6 +252,7 @@ export function toClusterConfig(
       ram: cluster.ram,
       highWatermark: cluster.highWatermark ?? defaultWatermark(version),
       baseline: cluster.baselineMemory,
+      checkInterval: cluster.memoryCheckInterval,
     },
     clientLink,
     nodeLink,
