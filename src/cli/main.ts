@@ -9,6 +9,7 @@ import { runCommand } from "./commands/run.js";
 import { saturateCommand } from "./commands/saturate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
+import { traceCommand } from "./commands/trace.js";
 import { validateCommand } from "./commands/validate.js";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./errors.js";
 
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   sweepCommand,
   mergeCommand,
   saturateCommand,
+  traceCommand,
 ];
 
 export function buildProgram(): Command {
@@ -60,6 +62,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
 }
+
+// `amqpsim run x | head`: a closed pipe ends the program quietly instead of with a stack trace
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
