@@ -394,6 +394,7 @@ export class RunCollector {
     } else {
       const q = this.queue(s.queue);
       q.fates[s.fate]++;
+      if (s.fate === "lost") this.lostFromQueue(q, s);
       q.seen.delete(s.msgId);
       q.dup.delete(s.msgId);
     }
@@ -402,6 +403,26 @@ export class RunCollector {
       if (s.lossCause) this.lostByCause[s.lossCause]++;
       if (s.confirmedBeforeLoss) this.confirmedLost++;
     }
+  }
+
+  /**
+   * A lost copy leaves its queue without a depth signal (node crash, purge, queue deletion), so
+   * the depth is adjusted here: a deleted queue is empty; otherwise the copy came off the unacked
+   * count if it had been delivered, else off the ready count. The next signal that carries the
+   * queue's depth replaces this estimate with the model's numbers.
+   */
+  private lostFromQueue(q: QueueStats, s: FateSignal): void {
+    let ready = q.ready.value;
+    let unacked = q.unacked.value;
+    if (s.lossCause === "queue-deleted") {
+      ready = 0;
+      unacked = 0;
+    } else if (q.seen.has(s.msgId) && unacked > 0) unacked--;
+    else if (ready > 0) ready--;
+    else if (unacked > 0) unacked--;
+    q.ready.set(s.time, ready);
+    q.unacked.set(s.time, unacked);
+    q.depth.set(s.time, ready + unacked);
   }
 
   private onMarker(s: EventMarkerSignal): void {

@@ -247,6 +247,37 @@ describe("RunCollector edge cases", () => {
     expect(Object.keys(r.summary.exchanges)).toEqual([""]);
   });
 
+  it("copies lost in a node crash come off the queue depth: delivered ones off unacked, the rest off ready", () => {
+    const signals = new BrokerSignals();
+    const c = new RunCollector(signals, { binWidth: seconds(1) });
+    const at = { queue: "q", node: "n" };
+    for (let id = 1; id <= 3; id++) {
+      signals.enqueued.emit({ time: 0, msgId: id, bytes: 1, ...at, ready: id, unacked: 0 });
+    }
+    signals.delivered.emit({
+      time: 0,
+      msgId: 1,
+      ...at,
+      ready: 2,
+      unacked: 1,
+      consumerTag: "c",
+      consumer: "c-1",
+      deliveryTag: 1,
+      redelivered: false,
+      autoAck: false,
+      publishedAt: 0,
+      enqueuedAt: 0,
+      viaGet: false,
+    });
+    const t = seconds(1);
+    signals.fate.emit({ time: t, msgId: 1, queue: "q", fate: "lost", lossCause: "node-crash" });
+    signals.fate.emit({ time: t, msgId: 2, queue: "q", fate: "lost", lossCause: "node-crash" });
+    const r = c.finish(meta(seconds(2)));
+    expect(r.summary.queues.q!.ready.final).toBe(1);
+    expect(r.summary.queues.q!.unacked.final).toBe(0);
+    expect(r.timeSeries.queues.q!.ready).toEqual([2, 1]);
+  });
+
   it("a copy delivered three times counts as one duplicate and two redeliveries", () => {
     const signals = new BrokerSignals();
     const c = new RunCollector(signals, { binWidth: seconds(1) });
