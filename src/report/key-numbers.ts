@@ -18,6 +18,9 @@ export function keyNumbers(r: RunResult): [string, string][] {
       `${formatCount(s.counts.lost)} / ${formatCount(s.counts.dropped + s.counts.unroutable + s.counts.expired)}`,
     ],
     ["fates", r.fates.conserved ? "all accounted for" : "DO NOT BALANCE"],
+    ...(r.slo && typeof r.slo.pass === "boolean"
+      ? [["SLO", r.slo.pass ? "met" : "MISSED"] as [string, string]]
+      : []),
   ];
 }
 

@@ -10,10 +10,12 @@ import { markersSection } from "./sections/markers.js";
 import { queuesSection } from "./sections/queues.js";
 import { ratesSection } from "./sections/rates.js";
 import type { ReportSection, SectionRenderer } from "./sections/section.js";
+import { sloSection } from "./sections/slo.js";
 import { topologySection } from "./sections/topology.js";
 
 /** The sections of every report, in page order. */
 export const DEFAULT_SECTIONS: readonly SectionRenderer[] = [
+  sloSection,
   topologySection,
   ratesSection,
   queuesSection,

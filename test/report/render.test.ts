@@ -132,6 +132,29 @@ describe("renderReport", () => {
     expect(extra["summary.md"]).toContain("rpc md");
   });
 
+  it("an SLO in the result gets a section and a header card; a missed clause reads MISSED", () => {
+    const slo = {
+      slo: "latency.p99<30s and throughput.consumed>=900/s",
+      pass: false,
+      clauses: [
+        { clause: "latency.p99<30s", path: "latency.p99", op: "<", threshold: 30, actual: 4.88, pass: true },
+        {
+          clause: "throughput.consumed>=900/s",
+          path: "throughput.consumed",
+          op: ">=",
+          threshold: 900,
+          actual: 63.5,
+          pass: false,
+        },
+      ],
+    };
+    const f = renderReport({ ...result, slo }).files;
+    expect(f["index.html"]).toContain('<div class="k">SLO</div><div class="v">MISSED</div>');
+    expect(f["index.html"]).toMatch(/<td>throughput.consumed&gt;=900\/s<\/td>.*<td>MISSED<\/td>/);
+    expect(f["summary.md"]).toContain("**SLO missed.**");
+    expect(files["index.html"]).not.toContain('id="slo"');
+  });
+
   it("a run with no messages renders every chart with a 'no data' note instead of failing", () => {
     const empty = new RunCollector(new BrokerSignals(), { binWidth: seconds(1) }).finish({
       scenario: { name: "empty", description: "", seed: 1, brokerVersion: "3.13", duration: 5 },
