@@ -17,6 +17,8 @@ export interface Delivery {
   readonly headers?: FieldTable;
   readonly expiration?: string;
   readonly priority?: number;
+  /** 1 transient, 2 persistent; omitted when the publisher did not set it. */
+  readonly deliveryMode?: number;
 }
 
 export type BrokerEvent =
@@ -33,7 +35,14 @@ export type BrokerEvent =
     }
   | { readonly type: "confirm"; readonly ch: string; readonly msg: string; readonly ack: boolean }
   /** The broker closed the channel (channel error); `text` is informative, not compared. */
-  | { readonly type: "channel-closed"; readonly ch: string; readonly code: number; readonly text: string };
+  | { readonly type: "channel-closed"; readonly ch: string; readonly code: number; readonly text: string }
+  /** The broker closed the connection (connection error, e.g. 503 COMMAND_INVALID). */
+  | {
+      readonly type: "connection-closed";
+      readonly conn: string;
+      readonly code: number;
+      readonly text: string;
+    };
 
 export type StepResult =
   | { readonly ok: true }
@@ -103,6 +112,8 @@ export function canonical(events: readonly BrokerEvent[]): BrokerEvent[] {
         return `${e.ch}\u0000p`;
       case "channel-closed":
         return `${e.ch}\u0000z`;
+      case "connection-closed":
+        return `\u0001${e.conn}`;
     }
   };
   return [...events].sort((a, b) => {

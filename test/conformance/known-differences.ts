@@ -15,7 +15,10 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   "dlx-routing-key-override-drops-cc": LAST_DEATH,
   "dlx-cycle-with-rejection-counts": LAST_DEATH,
   "dlx-two-hop-first-and-last-death": LAST_DEATH,
+  "dlx-nack-multiple-in-order": LAST_DEATH,
   "ttl-expires-only-at-head":
+    "basic.get-ok message-count: RabbitMQ drops expired messages that reach the head before counting",
+  "priority-expired-behind-higher":
     "basic.get-ok message-count: RabbitMQ drops expired messages that reach the head before counting",
   "maxlen-counts-ready-only":
     "a requeue into a queue at x-max-length: RabbitMQ drops the head, the model does not",
@@ -23,4 +26,10 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "RabbitMQ 3.10.8 delivered 4 with qos(3, global) + qos(2, per consumer); the model stops at 3",
   "cancel-notification-on-queue-delete":
     "ack of a delivery from a deleted queue: RabbitMQ ignores it, the model closes the channel with 406",
+  "queue-expires-lease-renewed":
+    "RabbitMQ 3.10.8 does not renew the x-expires lease on a redeclare; the model does",
+  "declare-unknown-exchange-type":
+    "unknown exchange type: RabbitMQ closes the connection (503), the model only the channel",
+  "single-active-consumer-exclusive-consume":
+    "RabbitMQ refuses an exclusive consumer on a single-active-consumer queue with 403; the model accepts it",
 };

@@ -73,6 +73,8 @@ class Player {
   /** "<ch>\0<msg>" -> latest delivery tag of msg on ch. */
   private readonly tags = new Map<string, number>();
   private events: BrokerEvent[] = [];
+  /** Connections the broker closed with an error: name -> reply code. */
+  private readonly connErrors = new Map<string, number>();
   private lastEventAt = 0;
   readonly serverNamed: Record<string, string> = {};
   serverVersion = "";
@@ -100,8 +102,14 @@ class Player {
         vhost: this.vhost,
         heartbeat: 0,
       });
-      c.on("error", (err: Error) => {
-        console.warn(`  [${this.kase.name}] connection ${name} error: ${err.message}`);
+      c.on("error", (err: Error & { code?: number }) => {
+        this.connErrors.set(name, err.code ?? 0);
+        this.note({
+          type: "connection-closed",
+          conn: name,
+          code: err.code ?? 0,
+          text: this.scrub(err.message),
+        });
       });
       const props = c.connection.serverProperties;
       this.serverVersion = String(props.version);
@@ -211,6 +219,7 @@ class Player {
     if (headers) d.headers = headers;
     if (m.properties.expiration !== undefined) d.expiration = String(m.properties.expiration);
     if (m.properties.priority !== undefined) d.priority = Number(m.properties.priority);
+    if (m.properties.deliveryMode !== undefined) d.deliveryMode = Number(m.properties.deliveryMode);
     return d;
   }
 
@@ -235,6 +244,14 @@ class Player {
     try {
       return await this.runUnsafe(step);
     } catch (err) {
+      // an RPC cut short by a connection error fails with that connection's reply code
+      const conn = "ch" in step ? this.channels.get(step.ch ?? DEFAULT_CHANNEL)?.conn : undefined;
+      const code = conn === undefined ? undefined : this.connErrors.get(conn);
+      if (code !== undefined && typeof (err as { code?: unknown }).code !== "number") {
+        for (const s of this.channels.values()) if (s.conn === conn) s.closed = true;
+        this.conns.delete(conn!);
+        return { error: code, text: this.scrub((err as Error).message) };
+      }
       const r = Player.fail(err);
       return "text" in r ? { error: r.error, text: this.scrub(r.text) } : r;
     }

@@ -78,6 +78,9 @@ class SimPlayer {
     let c = this.conns.get(name);
     if (!c) {
       c = this.broker.connect({ name });
+      c.on("error", (info) => {
+        this.events.push({ type: "connection-closed", conn: name, code: info.code, text: info.text });
+      });
       this.conns.set(name, c);
     }
     return c;
@@ -179,6 +182,7 @@ class SimPlayer {
     if (headers) d.headers = headers;
     if (m.properties.expiration !== undefined) d.expiration = String(m.properties.expiration);
     if (m.properties.priority !== undefined) d.priority = m.properties.priority;
+    if (m.properties.deliveryMode !== undefined) d.deliveryMode = m.properties.deliveryMode;
     return d;
   }
 

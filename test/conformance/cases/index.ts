@@ -2,6 +2,7 @@ import type { ConformanceCase } from "../case.js";
 import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
 import { exchangeCases } from "./exchanges.js";
+import { moreCases } from "./more.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
 
@@ -12,4 +13,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...queueCases,
   ...consumeCases,
   ...publishCases,
+  ...moreCases,
 ];

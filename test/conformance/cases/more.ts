@@ -1,0 +1,213 @@
+import type { ConformanceCase } from "../case.js";
+import { gets, publishTo } from "./helpers.js";
+
+/** Edge cases beyond the first pass: argument validation, leases, interactions of features. */
+export const moreCases: readonly ConformanceCase[] = [
+  {
+    name: "queue-expires-lease-renewed",
+    rule: "a redeclare or a basic.get renews an x-expires lease; an idle queue expires",
+    source: "C. Queue TTL; docs/ttl.md#queue-ttl",
+    topology: {
+      queues: [
+        { name: "redeclared", arguments: { "x-expires": 1000 } },
+        { name: "got", arguments: { "x-expires": 1000 } },
+        { name: "idle", arguments: { "x-expires": 1000 } },
+      ],
+    },
+    steps: [
+      { op: "wait", ms: 700 },
+      { op: "declareQueue", name: "redeclared", arguments: { "x-expires": 1000 } },
+      ...gets("got", 1),
+      { op: "wait", ms: 700 },
+      { op: "check", queues: ["redeclared", "got", "idle"] },
+      { op: "wait", ms: 1200 },
+      { op: "check", queues: ["redeclared", "got", "idle"] },
+    ],
+  },
+  {
+    name: "declare-unknown-exchange-type",
+    rule: "declaring an exchange of an unknown type is a connection-level 503 COMMAND_INVALID",
+    source: "C. Declaration rules; docs/specification.md (exchange.declare)",
+    channels: { A: { conn: "A" }, B: { conn: "B" } },
+    steps: [
+      { op: "declareExchange", ch: "B", name: "x", type: "nope" as "direct" },
+      { op: "declareQueue", ch: "A", name: "still-works" },
+    ],
+  },
+  {
+    name: "queue-invalid-arguments",
+    rule: "queue.declare refuses out-of-range or mistyped x-arguments with 406 PRECONDITION_FAILED",
+    source: "C. Declaration rules; rabbit_amqqueue.erl check_* (docs/queues.md#optional-arguments)",
+    channels: { A: {}, B: {}, C: {}, D: {}, E: {}, F: {} },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "q1", arguments: { "x-max-priority": 300 } },
+      { op: "declareQueue", ch: "B", name: "q2", arguments: { "x-overflow": "bogus" } },
+      { op: "declareQueue", ch: "C", name: "q3", arguments: { "x-message-ttl": -1 } },
+      { op: "declareQueue", ch: "D", name: "q4", arguments: { "x-message-ttl": "100" } },
+      { op: "declareQueue", ch: "E", name: "q5", arguments: { "x-max-length": -1 } },
+      { op: "declareQueue", ch: "F", name: "q6", arguments: { "x-max-length": 0, "x-message-ttl": 0 } },
+    ],
+  },
+  {
+    name: "delete-exchange-if-unused",
+    rule: "exchange.delete if-unused refuses an exchange with bindings; deleting a missing exchange succeeds",
+    source: "A. Exchanges; docs/specification.md (exchange.delete)",
+    channels: { A: {}, B: {} },
+    topology: {
+      exchanges: [{ name: "x", type: "direct" }],
+      queues: [{ name: "q" }],
+      bindings: [{ queue: "q", exchange: "x", key: "k" }],
+    },
+    steps: [
+      { op: "deleteExchange", ch: "A", name: "x", ifUnused: true },
+      { op: "deleteExchange", ch: "B", name: "never-declared" },
+      { op: "unbindQueue", ch: "B", queue: "q", exchange: "x", key: "k" },
+      { op: "deleteExchange", ch: "B", name: "x", ifUnused: true },
+      { op: "check", exchanges: ["x"] },
+    ],
+  },
+  {
+    name: "nack-all-requeue",
+    rule: "nack with tag 0 and multiple=true settles every unacked delivery of the channel",
+    source: "D. ack / nack / reject; docs/specification.md (basic.nack)",
+    topology: { queues: [{ name: "q" }] },
+    steps: [
+      ...publishTo("q", ["m1", "m2", "m3"]),
+      ...gets("q", 3),
+      { op: "nack", tag: 0, multiple: true, requeue: true },
+      ...gets("q", 4),
+    ],
+  },
+  {
+    name: "dlx-nack-multiple-in-order",
+    rule: "nack multiple requeue=false dead-letters every settled message, in delivery order",
+    source: "E. Dead-lettering; docs/dlx.md",
+    topology: {
+      exchanges: [{ name: "dlx", type: "fanout" }],
+      queues: [{ name: "dead" }, { name: "q", arguments: { "x-dead-letter-exchange": "dlx" } }],
+      bindings: [{ queue: "dead", exchange: "dlx", key: "" }],
+    },
+    steps: [
+      ...publishTo("q", ["m1", "m2", "m3", "m4"]),
+      ...gets("q", 3),
+      { op: "nack", msg: "m3", multiple: true, requeue: false },
+      { op: "check", queues: ["q", "dead"] },
+      ...gets("dead", 4, { noAck: true }),
+    ],
+  },
+  {
+    name: "single-active-consumer-exclusive-consume",
+    rule: "an exclusive consume on a single-active-consumer queue is refused with 403 ACCESS_REFUSED",
+    source: "D. Single active consumer; docs/consumers.md#single-active-consumer",
+    channels: { A: {}, B: {}, C: {} },
+    topology: { queues: [{ name: "q", arguments: { "x-single-active-consumer": true } }] },
+    steps: [
+      { op: "consume", ch: "A", queue: "q", tag: "c1", exclusive: true },
+      { op: "consume", ch: "B", queue: "q", tag: "c2" },
+      ...publishTo("q", ["m1"], undefined, "C"),
+    ],
+  },
+  {
+    name: "maxlen-bytes-reject-publish",
+    rule: "x-max-length-bytes with reject-publish nacks the message that would exceed the byte limit",
+    source: "E. Max length; docs/maxlength/index.md",
+    channels: { A: { confirm: true } },
+    topology: {
+      queues: [{ name: "q", arguments: { "x-max-length-bytes": 10, "x-overflow": "reject-publish" } }],
+    },
+    steps: [
+      { op: "publish", exchange: "", key: "q", msg: "m1", bytes: 4 },
+      { op: "publish", exchange: "", key: "q", msg: "m2", bytes: 4 },
+      { op: "publish", exchange: "", key: "q", msg: "m3", bytes: 4 },
+      { op: "publish", exchange: "", key: "q", msg: "m4", bytes: 2 },
+      { op: "check", queues: ["q"] },
+    ],
+  },
+  {
+    name: "priority-with-max-length",
+    rule: "in a priority queue max-length drops from the head, which can be the highest priority",
+    source: "E. Priority queues; versioned_docs/version-3.13/priority.md",
+    topology: { queues: [{ name: "q", arguments: { "x-max-priority": 5, "x-max-length": 2 } }] },
+    steps: [
+      { op: "publish", exchange: "", key: "q", msg: "p5", props: { priority: 5 } },
+      { op: "publish", exchange: "", key: "q", msg: "p1", props: { priority: 1 } },
+      { op: "publish", exchange: "", key: "q", msg: "p3", props: { priority: 3 } },
+      { op: "check", queues: ["q"] },
+      ...gets("q", 3),
+    ],
+  },
+  {
+    name: "priority-expired-behind-higher",
+    rule: "in a priority queue an expired low-priority message waits behind higher ones until it is the head",
+    source: "E. Priority queues; versioned_docs/version-3.13/priority.md",
+    topology: { queues: [{ name: "q", arguments: { "x-max-priority": 5 } }] },
+    steps: [
+      { op: "publish", exchange: "", key: "q", msg: "low", props: { priority: 0, expiration: "200" } },
+      { op: "publish", exchange: "", key: "q", msg: "high", props: { priority: 5 } },
+      { op: "wait", ms: 600 },
+      { op: "check", queues: ["q"] },
+      ...gets("q", 2),
+      { op: "check", queues: ["q"] },
+    ],
+  },
+  {
+    name: "prefetch-ignored-for-no-ack",
+    rule: "prefetch limits only manual-ack consumers: a no-ack consumer gets everything",
+    source: "D. basic.qos; docs/consumer-prefetch.md",
+    topology: { queues: [{ name: "q" }] },
+    steps: [
+      { op: "qos", prefetch: 1 },
+      ...publishTo("q", ["m1", "m2", "m3"]),
+      { op: "consume", queue: "q", tag: "c1", noAck: true },
+      { op: "check", queues: ["q"] },
+    ],
+  },
+  {
+    name: "get-while-consumer-blocked",
+    rule: "basic.get takes the next ready message while a consumer is blocked by its prefetch",
+    source: "D. basic.get; docs/consumer-prefetch.md",
+    channels: { A: {}, B: {} },
+    topology: { queues: [{ name: "q" }] },
+    steps: [
+      { op: "qos", ch: "A", prefetch: 1 },
+      { op: "consume", ch: "A", queue: "q", tag: "c1" },
+      ...publishTo("q", ["m1", "m2", "m3"], undefined, "B"),
+      ...gets("q", 1, { ch: "B" }),
+      { op: "ack", ch: "A", msg: "m1" },
+      { op: "check", queues: ["q"] },
+    ],
+  },
+  {
+    name: "exclusive-queue-redeclared-by-owner",
+    rule: "the declaring connection may redeclare, consume from and delete its exclusive queue",
+    source: "C. Exclusive queue; docs/queues.md#exclusive-queues",
+    channels: { A: { conn: "A" }, A2: { conn: "A" } },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "ex", exclusive: true },
+      { op: "declareQueue", ch: "A2", name: "ex", exclusive: true },
+      ...publishTo("ex", ["m1"], undefined, "A"),
+      { op: "consume", ch: "A2", queue: "ex", tag: "c1", noAck: true },
+      { op: "deleteQueue", ch: "A", name: "ex" },
+    ],
+  },
+  {
+    name: "persistent-and-transient-copies",
+    rule: "delivery mode travels with each copy: persistent to a durable and a transient queue alike",
+    source: "B. Durable vs persistent; docs/queues.md#durability",
+    topology: {
+      exchanges: [{ name: "f", type: "fanout" }],
+      queues: [{ name: "durable", durable: true }, { name: "transient" }],
+      bindings: [
+        { queue: "durable", exchange: "f", key: "" },
+        { queue: "transient", exchange: "f", key: "" },
+      ],
+    },
+    steps: [
+      { op: "publish", exchange: "f", key: "", msg: "p", props: { persistent: true } },
+      { op: "publish", exchange: "f", key: "", msg: "t", props: { persistent: false } },
+      { op: "publish", exchange: "f", key: "", msg: "u" },
+      ...gets("durable", 3, { noAck: true }),
+      ...gets("transient", 3, { noAck: true }),
+    ],
+  },
+];
