@@ -72,7 +72,9 @@ function inverse(s: RateShape, x: number): number {
         const to = i + 1 < steps.length ? steps[i + 1]!.at / NS_PER_S : Number.POSITIVE_INFINITY;
         const r = steps[i]!.rate;
         const segment = r * (to - from);
-        if (r > 0 && acc + segment >= x) return from + Math.max(0, x - acc) / r;
+        // half-open [acc, acc + segment): a message due exactly at a rate change goes to the next
+        // segment that publishes (so a pause starting at 5s sends nothing at 5s)
+        if (r > 0 && acc + segment > x) return from + Math.max(0, x - acc) / r;
         acc += segment;
       }
       return Number.POSITIVE_INFINITY;
