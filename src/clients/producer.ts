@@ -185,7 +185,7 @@ export class Producer {
 
   private publishOne(): void {
     const ch = this.ch;
-    if (!ch || !ch.clientOpen) {
+    if (!ch?.clientOpen) {
       this.finish();
       return;
     }
