@@ -1,4 +1,5 @@
 import { MAX_TIME, type Nanoseconds } from "./time.js";
+import { formatDuration } from "./units.js";
 
 /** A scheduled action. `arg` is passed back so hot paths can schedule without allocating closures. */
 export type Action<A = unknown> = (arg: A) => void;
@@ -26,6 +27,11 @@ export interface RunOptions {
   readonly until?: Nanoseconds;
   /** Runaway guard: stop after this many events in this call. */
   readonly maxEvents?: number;
+  /**
+   * Runaway guard on simulated time: if the next event is later than this, stop with reason
+   * "time-cap" and a message (unlike `until`, reaching it means something went wrong).
+   */
+  readonly maxTime?: Nanoseconds;
 }
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M pending events
@@ -155,11 +161,28 @@ export class Simulator {
   run(options: RunOptions = {}): RunOutcome {
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+    const maxTime = options.maxTime ?? Number.POSITIVE_INFINITY;
+    const limit = Math.min(until, maxTime);
     this.stopRequested = undefined;
     let events = 0;
     while (this.size > 0) {
       const t = this.hTime[0]!;
-      if (t > until) break;
+      if (t > limit) {
+        if (t > maxTime && maxTime < until && this.actions[this.hSlot[0]!] !== NO_ACTION) {
+          return {
+            reason: "time-cap",
+            now: this.clock,
+            events,
+            message: `stopped at the simulated-time cap of ${formatDuration(maxTime)}: the next event is at ${formatDuration(t)} (raise maxTime if the run is meant to be this long)`,
+          };
+        }
+        if (t > until) break;
+        // a cancelled entry past maxTime: discard it and look at the next one
+        const slot = this.hSlot[0]!;
+        this.popRoot();
+        this.free[this.freeTop++] = slot;
+        continue;
+      }
       const slot = this.hSlot[0]!;
       const action = this.actions[slot]!;
       if (action === NO_ACTION) {
@@ -173,7 +196,7 @@ export class Simulator {
           reason: "event-cap",
           now: this.clock,
           events,
-          message: `stopped after the event cap of ${maxEvents} events at t=${this.clock} ns (raise maxEvents if the run is meant to be this long)`,
+          message: `stopped after the event cap of ${maxEvents} events at t=${formatDuration(this.clock)} (raise maxEvents if the run is meant to be this long)`,
         };
       }
       this.popRoot();

@@ -206,6 +206,23 @@ describe("Simulator contract", () => {
     expect(sim.eventsExecuted).toBe(1010);
   });
 
+  it("the simulated-time cap stops a run whose next event lies past it, naming the cap", () => {
+    const sim = new Simulator();
+    sim.schedule(1_000, () => {});
+    const late = sim.schedule(5_000_000_000, () => {});
+    const out = sim.run({ maxTime: 2_000_000_000 });
+    expect(out.reason).toBe("time-cap");
+    expect(out.events).toBe(1);
+    expect(out.message).toBe(
+      "stopped at the simulated-time cap of 2s: the next event is at 5s (raise maxTime if the run is meant to be this long)",
+    );
+    sim.cancel(late);
+    expect(sim.run({ maxTime: 2_000_000_000 }).reason).toBe("empty"); // a cancelled event is no runaway
+    const fresh = new Simulator();
+    fresh.schedule(10, () => {});
+    expect(fresh.run({ maxTime: 5, until: 3 })).toEqual({ reason: "until", now: 3, events: 0 }); // until first
+  });
+
   it("stop() ends the run after the current event with the given reason", () => {
     const sim = new Simulator();
     sim.schedule(3, () => sim.stop("SLO breached"));
