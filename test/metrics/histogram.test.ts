@@ -42,6 +42,22 @@ describe("LogLinearHistogram", () => {
     );
   });
 
+  it("with 5 sub-bucket bits quantiles are within 1/64 (1.6 %) of the exact sample quantile", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1e13 }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(0.5, 0.95, 0.99),
+        (values, q) => {
+          const h = new LogLinearHistogram(5);
+          for (const v of values) h.record(v);
+          const sorted = [...values].sort((a, b) => a - b);
+          const exact = sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
+          expect(Math.abs(h.quantile(q) - exact)).toBeLessThanOrEqual(exact / 64 + 0.5);
+        },
+      ),
+    );
+  });
+
   it("merge gives the same quantiles as recording every value into one histogram", () => {
     const a = new LogLinearHistogram();
     const b = new LogLinearHistogram();
