@@ -167,6 +167,11 @@ export interface ConformanceCase {
   readonly rule: string;
   /** Section of /work/shared/reference/amqp-semantics.md (and the RabbitMQ doc page). */
   readonly source: string;
+  /**
+   * Connections to another virtual host than the case's own ("/"): connection name -> vhost name.
+   * Each vhost is a separate namespace of exchanges and queues (docs/vhosts.md).
+   */
+  readonly vhosts?: { readonly [conn: string]: string };
   /** Channels opened before the topology, in this order; default { A: { conn: "A" } }. */
   readonly channels?: { readonly [name: string]: ChannelSpec };
   /** Declared on an internal channel of connection "A" before the steps. */

@@ -82,6 +82,7 @@ export interface Fixture extends CaseRecord {
     readonly channels: { readonly [name: string]: ChannelSpec } | null;
     readonly topology: Topology | null;
     readonly steps: readonly Step[];
+    readonly vhosts?: { readonly [conn: string]: string };
   };
 }
 
@@ -90,9 +91,15 @@ export function definitionOf(kase: {
   readonly channels?: { readonly [name: string]: ChannelSpec };
   readonly topology?: Topology;
   readonly steps: readonly Step[];
+  readonly vhosts?: { readonly [conn: string]: string };
 }): Fixture["definition"] {
   return JSON.parse(
-    JSON.stringify({ channels: kase.channels ?? null, topology: kase.topology ?? null, steps: kase.steps }),
+    JSON.stringify({
+      channels: kase.channels ?? null,
+      topology: kase.topology ?? null,
+      steps: kase.steps,
+      ...(kase.vhosts ? { vhosts: kase.vhosts } : {}),
+    }),
   ) as Fixture["definition"];
 }
 

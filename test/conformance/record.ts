@@ -56,6 +56,11 @@ function dropVhosts(vhosts: readonly string[]): void {
   );
 }
 
+/** The broker vhost for a case's logical vhost: the case's own, or "<own>.<logical>". */
+function realVhost(own: string, logical: string | undefined): string {
+  return logical === undefined || logical === "/" ? own : `${own}.${logical}`;
+}
+
 interface ChannelState {
   readonly name: string;
   readonly conn: string;
@@ -99,7 +104,7 @@ class Player {
         port: 5672,
         username: "guest",
         password: "guest",
-        vhost: this.vhost,
+        vhost: realVhost(this.vhost, this.kase.vhosts?.[name]),
         heartbeat: 0,
       });
       c.on("error", (err: Error & { code?: number }) => {
@@ -532,7 +537,14 @@ async function main(): Promise<void> {
   mkdirSync(FIXTURES, { recursive: true });
   let failed = 0;
   const vhostOf = (kase: ConformanceCase, run: number) => `conformance-${kase.name}-${run}`;
-  const vhosts = cases.flatMap((c) => (once ? [vhostOf(c, 1)] : [vhostOf(c, 1), vhostOf(c, 2)]));
+  const vhosts = cases.flatMap((c) =>
+    (once ? [1] : [1, 2]).flatMap((run) => [
+      vhostOf(c, run),
+      ...Object.values(c.vhosts ?? {})
+        .filter((v) => v !== "/")
+        .map((v) => realVhost(vhostOf(c, run), v)),
+    ]),
+  );
   freshVhosts(vhosts);
   for (const kase of cases) {
     try {

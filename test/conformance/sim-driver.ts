@@ -77,7 +77,8 @@ class SimPlayer {
   private conn(name: string): Connection {
     let c = this.conns.get(name);
     if (!c) {
-      c = this.broker.connect({ name });
+      const vhost = this.kase.vhosts?.[name];
+      c = this.broker.connect(vhost === undefined ? { name } : { name, vhost });
       c.on("error", (info) => {
         this.events.push({ type: "connection-closed", conn: name, code: info.code, text: info.text });
       });
