@@ -28,6 +28,14 @@ export interface BrokerOptions {
   readonly consumerTimeout?: Nanoseconds;
 }
 
+/** A publish between the client and its target queues (see finish()). */
+export interface TransitRecord {
+  readonly msg: { readonly id: number };
+  targets: (Queue | null)[] | null;
+  prevT: TransitRecord | null;
+  nextT: TransitRecord | null;
+}
+
 /** A queue implementation: classic here; replicated types register theirs (broker.queueTypes). */
 export type QueueType = new (...args: ConstructorParameters<typeof Queue>) => Queue;
 
@@ -65,7 +73,7 @@ export class Broker {
   readonly vhosts = new Map<string, VHost>();
   readonly connections = new Set<Connection>();
   /** Messages between client publish and the end of routing / enqueueing (for finish()). */
-  readonly transit = new Set<{ readonly msg: { readonly id: number }; targets: (Queue | null)[] | null }>();
+  private transitHead: TransitRecord | null = null;
   /**
    * Queue types by x-queue-type. "classic" is built in; quorum / stream behaviour comes from the
    * cluster layer's subclasses (until registered they are modelled as classic queues).
@@ -118,6 +126,23 @@ export class Broker {
   /** Name used in signals: "vhost/name" only when several vhosts exist. */
   entityKey(vhost: string, name: string): string {
     return this.vhosts.size > 1 || vhost !== "/" ? `${vhost}/${name}` : name;
+  }
+
+  /** @internal a publish enters transit (O(1), intrusive list). */
+  transitAdd(t: TransitRecord): void {
+    t.prevT = null;
+    t.nextT = this.transitHead;
+    if (this.transitHead) this.transitHead.prevT = t;
+    this.transitHead = t;
+  }
+
+  /** @internal a publish leaves transit (routed nowhere, or every target queue took it). */
+  transitRemove(t: TransitRecord): void {
+    if (t.prevT) t.prevT.nextT = t.nextT;
+    else if (this.transitHead === t) this.transitHead = t.nextT;
+    if (t.nextT) t.nextT.prevT = t.prevT;
+    t.prevT = null;
+    t.nextT = null;
   }
 
   allocMsgId(): number {
@@ -260,11 +285,11 @@ export class Broker {
           for (const qm of q.drainReady()) this.recordFate(qm.msg.id, q.key, "queued");
         }
       }
-      for (const t of this.transit) {
+      for (let t = this.transitHead; t !== null; t = t.nextT) {
         if (t.targets === null) this.recordFate(t.msg.id, null, "in-flight");
         else for (const q of t.targets) if (q) this.recordFate(t.msg.id, q.key, "in-flight");
       }
-      this.transit.clear();
+      this.transitHead = null;
     }
     this.checkFateInvariant();
     return {

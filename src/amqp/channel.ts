@@ -1,6 +1,7 @@
 import type { ProcessRef } from "../cluster/runtime.js";
 import type { Nanoseconds } from "../engine/time.js";
 import { canonical, makeBinding } from "./binding.js";
+import type { TransitRecord } from "./broker.js";
 import type { CloseInfo, Connection } from "./connection.js";
 import { Consumer } from "./consumer.js";
 import { Emitter } from "./emitter.js";
@@ -94,6 +95,9 @@ interface Pending {
   readonly consumer: Consumer | undefined;
   /** When the broker sent it (the delivery acknowledgement timeout counts from here). */
   readonly at: Nanoseconds;
+  /** The channel and the client-facing delivery: this object is also the send action's argument. */
+  readonly ch: Channel;
+  readonly d: Delivery | undefined;
 }
 
 interface PublishRecord {
@@ -105,6 +109,9 @@ interface PublishRecord {
   targets: (Queue | null)[] | null;
   pending: number;
   nacked: boolean;
+  /** Intrusive list of copies in transit (Broker.transitAdd): no hashing per publish. */
+  prevT: TransitRecord | null;
+  nextT: TransitRecord | null;
 }
 
 const FRAME_BYTES = 64;
@@ -367,6 +374,7 @@ export class Channel extends Emitter<ChannelEvents> {
       routingKey,
       ccKeys,
       bytes: content.bytes,
+      size: { bytes: content.bytes },
       body: content.body,
       properties,
       persistent: properties.deliveryMode === 2,
@@ -393,8 +401,18 @@ export class Channel extends Emitter<ChannelEvents> {
         publishedAt: now,
       });
     }
-    const rec: PublishRecord = { ch: this, msg, seq, mandatory, targets: null, pending: 0, nacked: false };
-    broker.transit.add(rec);
+    const rec: PublishRecord = {
+      ch: this,
+      msg,
+      seq,
+      mandatory,
+      targets: null,
+      pending: 0,
+      nacked: false,
+      prevT: null,
+      nextT: null,
+    };
+    broker.transitAdd(rec);
     broker.runtime.send(
       this.connection.client,
       this.connection.server,
@@ -486,7 +504,15 @@ export class Channel extends Emitter<ChannelEvents> {
       if (noAck) this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
       else {
         q.unackedCount++;
-        this.unacked.set(tag, { tag, qm, queue: q, consumer: undefined, at: this.broker.sim.now });
+        this.unacked.set(tag, {
+          tag,
+          qm,
+          queue: q,
+          consumer: undefined,
+          at: this.broker.sim.now,
+          ch: this,
+          d: undefined,
+        });
         this.broker.armAckTimeout();
       }
       this.emitDelivered(q, qm, tag, "", noAck, true);
@@ -654,15 +680,20 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal the queue hands `qm` to consumer `c` of this channel. */
   deliver(c: Consumer, q: Queue, qm: QueuedMessage): void {
     const tag = this.nextDeliveryTag++;
-    if (c.noAck) this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
-    else {
-      this.unacked.set(tag, { tag, qm, queue: q, consumer: c, at: this.broker.sim.now });
+    const d = toDelivery(qm, tag, c.tag, undefined);
+    let arg: { ch: Channel; d: Delivery | undefined };
+    if (c.noAck) {
+      this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
+      arg = { ch: this, d };
+    } else {
+      const p: Pending = { tag, qm, queue: q, consumer: c, at: this.broker.sim.now, ch: this, d };
+      this.unacked.set(tag, p);
       this.globalUnacked++;
       if (this.broker.consumerTimeout !== undefined) this.broker.armAckTimeout();
+      arg = p;
     }
     this.emitDelivered(q, qm, tag, c.tag, c.noAck, false);
-    const d = toDelivery(qm, tag, c.tag, undefined);
-    this.broker.runtime.work(q.proc, "deliver", { bytes: qm.msg.bytes }, sendDelivery, { ch: this, d });
+    this.broker.runtime.work(q.proc, "deliver", qm.msg.size, sendDelivery, arg);
   }
 
   private emitDelivered(
@@ -702,14 +733,28 @@ export class Channel extends Emitter<ChannelEvents> {
 
   private settle(tag: number, multiple: boolean, kind: "ack" | "nack" | "reject", requeue: boolean): void {
     if (!this.clientOpen) throw new IllegalOperationError("Channel closed");
-    this.broker.runtime.send(this.connection.client, this.connection.server, FRAME_BYTES, brokerSettle, {
-      ch: this,
-      tag,
-      multiple,
-      kind,
-      requeue,
-    });
+    // encoded in one number (a small integer: no allocation per ack): tag, multiple, requeue, kind
+    const code =
+      tag * 16 + (multiple ? 8 : 0) + (requeue ? 4 : 0) + (kind === "ack" ? 0 : kind === "nack" ? 1 : 2);
+    this.broker.runtime.send(
+      this.connection.client,
+      this.connection.server,
+      FRAME_BYTES,
+      this.settleAction,
+      code,
+    );
   }
+
+  private readonly settleAction = (code: number): void => {
+    const low = code % 16;
+    const k = low & 3;
+    this.brokerSettle(
+      (code - low) / 16,
+      (low & 8) !== 0,
+      k === 0 ? "ack" : k === 1 ? "nack" : "reject",
+      (low & 4) !== 0,
+    );
+  };
 
   /** @internal broker side of ack / nack / reject (docs/confirms.md). */
   brokerSettle(tag: number, multiple: boolean, kind: "ack" | "nack" | "reject", requeue: boolean): void {
@@ -854,14 +899,14 @@ export class Channel extends Emitter<ChannelEvents> {
   brokerPublish(rec: PublishRecord): void {
     const broker = this.broker;
     if (!this.brokerOpen) {
-      broker.transit.delete(rec);
+      broker.transitRemove(rec);
       broker.recordFate(rec.msg.id, null, "lost", "connection-closed");
       return;
     }
     const msg = rec.msg;
     const x = this.vhost.exchanges.get(msg.exchange);
     if (!x || x.internal) {
-      broker.transit.delete(rec);
+      broker.transitRemove(rec);
       broker.recordFate(msg.id, null, "unroutable-dropped");
       this.channelError(
         x
@@ -882,7 +927,7 @@ export class Channel extends Emitter<ChannelEvents> {
           ? `{value_negative,${exp}}`
           : undefined;
       if (detail !== undefined) {
-        broker.transit.delete(rec);
+        broker.transitRemove(rec);
         broker.recordFate(msg.id, null, "unroutable-dropped");
         this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `invalid expiration '${exp}': ${detail}`));
         return;
@@ -903,7 +948,7 @@ export class Channel extends Emitter<ChannelEvents> {
     }
     const n = r.queues.length;
     if (n === 0) {
-      broker.transit.delete(rec);
+      broker.transitRemove(rec);
       if (rec.mandatory) {
         // docs/confirms.md: basic.return is sent before the basic.ack
         broker.recordFate(msg.id, null, "returned");
@@ -940,12 +985,12 @@ export class Channel extends Emitter<ChannelEvents> {
   enqueueAll(rec: PublishRecord): void {
     const targets = rec.targets!;
     if (targets.length === 1) {
-      this.broker.runtime.work(targets[0]!.proc, "enqueue", { bytes: rec.msg.bytes }, queueAccept0, rec);
+      this.broker.runtime.work(targets[0]!.proc, "enqueue", rec.msg.size, queueAccept0, rec);
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const q = targets[i]!;
-      this.broker.runtime.work(q.proc, "enqueue", { bytes: rec.msg.bytes }, queueAccept, { rec, i });
+      this.broker.runtime.work(q.proc, "enqueue", rec.msg.size, queueAccept, { rec, i });
     }
   }
 
@@ -964,7 +1009,7 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal one target queue finished with the copy. */
   acceptDone(rec: PublishRecord): void {
     if (--rec.pending > 0) return;
-    this.broker.transit.delete(rec);
+    this.broker.transitRemove(rec);
     if (rec.seq !== 0) this.sendConfirm(rec);
   }
 
@@ -1247,22 +1292,12 @@ function clientReply(a: { rec: CallRecord<unknown>; result: unknown }): void {
 function clientChannelError(a: { ch: Channel; err: AmqpError }): void {
   a.ch.clientClosed({ code: a.err.code, text: a.err.text }, a.err);
 }
-function brokerSettleAction(a: {
-  ch: Channel;
-  tag: number;
-  multiple: boolean;
-  kind: "ack" | "nack" | "reject";
-  requeue: boolean;
-}): void {
-  a.ch.brokerSettle(a.tag, a.multiple, a.kind, a.requeue);
-}
-const brokerSettle = brokerSettleAction;
-function sendDelivery(a: { ch: Channel; d: Delivery }): void {
+function sendDelivery(a: { ch: Channel; d: Delivery | undefined }): void {
   const c = a.ch.connection;
-  c.broker.runtime.send(c.server, c.client, FRAME_BYTES + a.d.bytes, clientDelivery, a);
+  c.broker.runtime.send(c.server, c.client, FRAME_BYTES + a.d!.bytes, clientDelivery, a);
 }
-function clientDelivery(a: { ch: Channel; d: Delivery }): void {
-  a.ch.clientDeliver(a.d);
+function clientDelivery(a: { ch: Channel; d: Delivery | undefined }): void {
+  a.ch.clientDeliver(a.d!);
 }
 function clientCancel(a: { ch: Channel; tag: string }): void {
   a.ch.clientCancel(a.tag);

@@ -55,6 +55,7 @@ export function deadLetteredMessage(
     routingKey: dlrk ?? m.routingKey,
     ccKeys: dlrk !== undefined ? [] : m.ccKeys.filter((k) => isCc(m, k)),
     bytes: m.bytes,
+    size: m.size,
     body: m.body,
     properties: { ...props, headers },
     persistent: m.persistent,
