@@ -41,7 +41,12 @@ export interface RpcEnv {
 
 /** A call waiting for its reply (oslo `ReplyWaiter` + the caller's thread). */
 interface Waiter {
+  readonly proc: RpcProcess;
   readonly span: Span;
+  readonly exchange: string;
+  readonly key: string;
+  readonly message: { readonly bytes: number; readonly payload: RpcPayload };
+  attempt: number;
   readonly msgId: number;
   readonly timeout: Nanoseconds;
   readonly monitor: Nanoseconds;
@@ -55,10 +60,11 @@ interface Waiter {
 
 /** One method invocation on a server thread. */
 interface Execution {
+  readonly proc: RpcProcess;
   readonly span: Span;
   readonly payload: RpcPayload;
   readonly method: MethodSpec | undefined;
-  readonly steps: StepSpec[];
+  readonly steps: readonly StepSpec[];
   segment: Nanoseconds;
   next: number;
   failed: boolean;
@@ -66,6 +72,25 @@ interface Execution {
 }
 
 const NO_EVENT = -1;
+const NO_STEPS: readonly StepSpec[] = [];
+
+/** A method's steps with repeats expanded, computed once per method. */
+const flatSteps = new WeakMap<MethodSpec, readonly StepSpec[]>();
+function stepsOf(m: MethodSpec): readonly StepSpec[] {
+  let f = flatSteps.get(m);
+  if (f === undefined) {
+    const out: StepSpec[] = [];
+    for (const s of m.steps) for (let r = 0; r < s.repeat; r++) out.push(s);
+    f = out;
+    flatSteps.set(m, f);
+  }
+  return f;
+}
+
+// Static event actions (the engine passes `arg`, so hot paths allocate no closure per event).
+const advanceAction = (e: Execution): void => e.proc.advanceExec(e);
+const heartbeatAction = (e: Execution): void => e.proc.heartbeatExec(e);
+const timeoutAction = (w: Waiter): void => w.proc.timeoutWaiter(w);
 
 /** Run `ops` one after the other on a connection; stop at the first error. */
 function chain(ops: ((done: Done) => void)[], done: Done): void {
@@ -211,10 +236,11 @@ export class RpcProcess {
     }
     const method = this.service!.methods[payload.method];
     const exec: Execution = {
+      proc: this,
       span,
       payload,
       method,
-      steps: [],
+      steps: method === undefined ? NO_STEPS : stepsOf(method),
       segment: 0,
       next: 0,
       failed: method === undefined,
@@ -266,7 +292,6 @@ export class RpcProcess {
       this.finish(exec);
       return;
     }
-    for (const s of method.steps) for (let r = 0; r < s.repeat; r++) exec.steps.push(s);
     const total = Math.max(0, Math.round(method.time.sample(this.rng)));
     exec.segment = Math.round(total / (exec.steps.length + 1));
     let delay = exec.segment;
@@ -275,14 +300,17 @@ export class RpcProcess {
       delay += this.cpu.reserve(now, cpu) - now;
     }
     if (payload.callMonitorTimeout > 0 && payload.replyTo !== "") {
-      exec.heartbeat = this.env.sim.schedule(Math.round(payload.callMonitorTimeout / 2), () =>
-        this.sendHeartbeat(exec),
+      exec.heartbeat = this.env.sim.schedule(
+        Math.round(payload.callMonitorTimeout / 2),
+        heartbeatAction,
+        exec,
       );
     }
-    this.env.sim.schedule(delay, () => this.advance(exec));
+    this.env.sim.schedule(delay, advanceAction, exec);
   }
 
-  private advance(exec: Execution): void {
+  /** @internal event action: the next step of a method, or its end. */
+  advanceExec(exec: Execution): void {
     if (exec.failed || exec.next === exec.steps.length) {
       this.finish(exec);
       return;
@@ -294,7 +322,7 @@ export class RpcProcess {
         this.finish(exec);
         return;
       }
-      this.env.sim.schedule(exec.segment, () => this.advance(exec));
+      this.env.sim.schedule(exec.segment, advanceAction, exec);
     });
   }
 
@@ -310,7 +338,8 @@ export class RpcProcess {
   }
 
   /** Call-monitor heartbeat: a reply with ending=False every call_monitor_timeout / 2 (dispatcher `_watchdog`). */
-  private sendHeartbeat(exec: Execution): void {
+  /** @internal event action. */
+  heartbeatExec(exec: Execution): void {
     const p = exec.payload;
     this.acquire((conn) => {
       conn.publish(
@@ -321,9 +350,7 @@ export class RpcProcess {
         () => this.release(conn),
       );
     });
-    exec.heartbeat = this.env.sim.schedule(Math.round(p.callMonitorTimeout / 2), () =>
-      this.sendHeartbeat(exec),
-    );
+    exec.heartbeat = this.env.sim.schedule(Math.round(p.callMonitorTimeout / 2), heartbeatAction, exec);
   }
 
   private replyExchange(replyTo: string): string {
@@ -440,43 +467,57 @@ export class RpcProcess {
     const span = this.span(step, trace, parent, exchange, key);
     const timeout = step.timeout ?? this.env.oslo.responseTimeout;
     const monitor = step.callMonitorTimeout ?? 0;
-    this.ensureReplyQueue(() => {
-      const msgId = this.env.nextMsgId();
-      const w: Waiter = {
-        span,
-        msgId,
-        timeout,
-        monitor,
-        done,
-        waitStart: -1,
-        timer: NO_EVENT,
-        monitorTimer: NO_EVENT,
-        settled: false,
-      };
-      this.waiters.set(msgId, w);
-      const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
-      const message = { bytes, payload: this.requestPayload(span, msgId, this.replyQueueName, monitor) };
-      const publish = (attempt: number): void => {
-        this.acquire((conn) => {
-          this.withExchange(conn, exchange, false, () => {
-            if (span.published < 0) span.published = this.env.sim.now;
-            conn.publish(exchange, key, message, { mandatory: false, expiration: timeout }, (outcome) => {
-              this.release(conn);
-              if (outcome === "closed" || outcome === "nacked") {
-                const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
-                this.env.sim.schedule(delay, () => publish(attempt + 1));
-                return;
-              }
-              if (w.settled) return;
-              w.waitStart = this.env.sim.now;
-              w.timer = this.env.sim.schedule(timeout, () => this.timedOut(w));
-              if (monitor > 0) w.monitorTimer = this.env.sim.schedule(monitor, () => this.timedOut(w));
-            });
-          });
-        });
-      };
-      publish(0);
+    const msgId = this.env.nextMsgId();
+    const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
+    const w: Waiter = {
+      proc: this,
+      span,
+      exchange,
+      key,
+      message: { bytes, payload: this.requestPayload(span, msgId, this.replyQueueName, monitor) },
+      attempt: 0,
+      msgId,
+      timeout,
+      monitor,
+      done,
+      waitStart: -1,
+      timer: NO_EVENT,
+      monitorTimer: NO_EVENT,
+      settled: false,
+    };
+    this.waiters.set(msgId, w);
+    if (this.replyReady) this.publishCall(w);
+    else this.ensureReplyQueue(() => this.publishCall(w));
+  }
+
+  private publishCall(w: Waiter): void {
+    const conn = this.free.length > 0 ? this.takeFree() : null;
+    if (conn !== null) this.sendCall(w, conn);
+    else this.acquire((c) => this.sendCall(w, c));
+  }
+
+  private sendCall(w: Waiter, conn: TransportConnection): void {
+    this.withExchange(conn, w.exchange, false, () => {
+      const sim = this.env.sim;
+      if (w.span.published < 0) w.span.published = sim.now;
+      conn.publish(w.exchange, w.key, w.message, { mandatory: false, expiration: w.timeout }, (outcome) => {
+        this.release(conn);
+        if (outcome === "closed" || outcome === "nacked") {
+          const delay = reconnectDelay(this.env.oslo, w.attempt++, this.rng);
+          sim.schedule(delay, () => this.publishCall(w));
+          return;
+        }
+        if (w.settled) return;
+        w.waitStart = sim.now;
+        w.timer = sim.schedule(w.timeout, timeoutAction, w);
+        if (w.monitor > 0) w.monitorTimer = sim.schedule(w.monitor, timeoutAction, w);
+      });
     });
+  }
+
+  /** @internal event action: MessagingTimeout (overall timeout or call monitor). */
+  timeoutWaiter(w: Waiter): void {
+    this.timedOut(w);
   }
 
   private timedOut(w: Waiter): void {
@@ -503,7 +544,7 @@ export class RpcProcess {
       w.span.heartbeats++;
       if (w.monitorTimer !== NO_EVENT) {
         sim.cancel(w.monitorTimer);
-        w.monitorTimer = sim.schedule(w.monitor, () => this.timedOut(w));
+        w.monitorTimer = sim.schedule(w.monitor, timeoutAction, w);
       }
       return;
     }
@@ -638,6 +679,16 @@ export class RpcProcess {
   }
 
   // ---------------------------------------------------------------- SEND connection pool
+
+  /** A free pooled connection if one is open, else null. */
+  private takeFree(): TransportConnection | null {
+    while (this.free.length > 0) {
+      const c = this.free.pop()!;
+      if (c.open) return c;
+      this.poolOpen--;
+    }
+    return null;
+  }
 
   /** Take a pooled SEND connection (at most rpc_conn_pool_size; callers queue when all are held). */
   private acquire(use: (c: TransportConnection) => void): void {

@@ -63,6 +63,7 @@ export class RpcRecorder {
   private spanSeq = 0;
   private traceSeq = 0;
   readonly methods = new Map<string, MethodStats>();
+  private readonly byService = new Map<string, Map<string, MethodStats>>();
   readonly flows = new Map<string, FlowStats>();
   private readonly openFlows = new Map<number, OpenFlow>();
   /** Timeouts and requests per time bin, for the report's timeline. */
@@ -195,9 +196,14 @@ export class RpcRecorder {
   }
 
   private method(span: Span): MethodStats {
-    const key = `${span.service}.${span.method}`;
-    let m = this.methods.get(key);
+    let byMethod = this.byService.get(span.service);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.byService.set(span.service, byMethod);
+    }
+    let m = byMethod.get(span.method);
     if (m === undefined) {
+      const key = `${span.service}.${span.method}`;
       m = {
         key,
         kind: span.kind,
@@ -214,6 +220,7 @@ export class RpcRecorder {
         heartbeats: 0,
         replyRetries: 0,
       };
+      byMethod.set(span.method, m);
       this.methods.set(key, m);
     }
     return m;
