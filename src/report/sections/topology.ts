@@ -2,7 +2,10 @@ import type { RunResult, Topology } from "../../metrics/result.js";
 import { renderTopologyDiagram } from "../charts/topology-diagram.js";
 import type { ReportSection } from "./section.js";
 
-/** The topology diagram; when the run recorded none, exchanges and queues seen in the summary. */
+/**
+ * The topology diagram; when the run declared none, the exchanges and queues of the summary and
+ * the bindings seen while routing.
+ */
 export function topologySection(r: RunResult): ReportSection {
   const t = r.topology;
   const empty = t.exchanges.length + t.queues.length + t.producers.length + t.consumers.length === 0;
@@ -18,7 +21,8 @@ export function topologySection(r: RunResult): ReportSection {
           type: "",
           messages: s.counts.enqueued,
         })),
-        bindings: [],
+        // bindings the routing saw (the collector adds them even without a declared topology)
+        bindings: t.bindings,
         producers: [],
         consumers: [],
       }
