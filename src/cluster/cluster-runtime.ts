@@ -7,7 +7,7 @@ import { opCost } from "./costs.js";
 import { NodeCpu } from "./cpu.js";
 import { Disk } from "./disk.js";
 import { NodeMemory } from "./memory.js";
-import { endpointKey, type LinkOverride, Network } from "./network.js";
+import { type LinkOverride, Network } from "./network.js";
 import type {
   AlarmListener,
   BrokerOp,
@@ -142,8 +142,8 @@ export class ClusterRuntime implements BrokerRuntime {
     const toNode = to.kind === "node" ? this.byName.get(to.name) : undefined;
     if (fromNode !== undefined && fromNode.state !== "up") return;
     if (toNode !== undefined && toNode.state !== "up") return;
-    const fromKey = endpointKey(from);
-    const toKey = endpointKey(to);
+    const fromKey = this.network.key(from);
+    const toKey = this.network.key(to);
     if (
       (this.holdFrom.size > 0 && this.holdFrom.has(fromKey)) ||
       (this.holdTo.size > 0 && this.holdTo.has(toKey))

@@ -65,7 +65,10 @@ class Link {
  * reach each other); a node not listed in any group stays with the nodes not listed either.
  */
 export class Network {
-  private readonly links = new Map<string, Link>();
+  /** from key -> to key -> link (nested: no string building per frame). */
+  private readonly links = new Map<string, Map<string, Link>>();
+  /** Endpoint objects are long-lived (one per connection): their keys are computed once. */
+  private readonly keys = new WeakMap<Endpoint, string>();
   private readonly overrides = new Map<string, LinkOverride>();
   private groupOf: Map<string, number> | null = null;
 
@@ -81,11 +84,20 @@ export class Network {
     const prev = this.overrides.get(key) ?? null;
     if (o === null) this.overrides.delete(key);
     else this.overrides.set(key, o);
-    for (const [k, link] of this.links) {
-      const [from, to] = k.split("|") as [string, string];
-      if (pairKey(from, to) === key) link.config = this.resolve(from, to);
+    for (const [from, m] of this.links) {
+      for (const [to, link] of m) if (pairKey(from, to) === key) link.config = this.resolve(from, to);
     }
     return prev;
+  }
+
+  /** The key of an endpoint ("n:rabbit-1", "c:producer"), cached per endpoint object. */
+  key(e: Endpoint): string {
+    let k = this.keys.get(e);
+    if (k === undefined) {
+      k = endpointKey(e);
+      this.keys.set(e, k);
+    }
+    return k;
   }
 
   /** Cut node-node links between the groups; replaces any earlier partition. */
@@ -115,11 +127,15 @@ export class Network {
 
   /** Arrival time of `bytes` sent now from `fromKey` to `toKey`, reserving the link. */
   arrival(now: Nanoseconds, fromKey: string, toKey: string, bytes: number): Nanoseconds {
-    const key = `${fromKey}|${toKey}`;
-    let link = this.links.get(key);
+    let m = this.links.get(fromKey);
+    if (m === undefined) {
+      m = new Map();
+      this.links.set(fromKey, m);
+    }
+    let link = m.get(toKey);
     if (link === undefined) {
-      link = new Link(this.random.stream(`link:${key}`), this.resolve(fromKey, toKey));
-      this.links.set(key, link);
+      link = new Link(this.random.stream(`link:${fromKey}|${toKey}`), this.resolve(fromKey, toKey));
+      m.set(toKey, link);
     }
     const c = link.config;
     let t = link.busyUntil > now ? link.busyUntil : now;
