@@ -44,7 +44,10 @@ describe("sweep report", () => {
     expect(html.match(/class="slo-fail"/g)?.length).toBe(2);
     expect(html).toContain("SLO latency.p99&lt;0.05s");
     expect(html).toMatch(/knee 300\/s/);
-    expect(html).toMatch(/saturation \(producers\.p\.rate=500\/s\)/);
+    expect(html).toContain("saturation at 500/s");
+    expect(html).toContain(
+      "Saturation (throughput.consumed below 95 % of throughput.published): <b>producers.p.rate = 500/s</b>",
+    );
     expect(html).toContain("producers.p.rate (per second)");
   });
 

@@ -44,13 +44,23 @@ export interface XyChart {
 const PASS = "#009E73";
 const FAIL = "#D55E00";
 
+/** Series styles skip the palette's green and vermillion, which mark SLO pass and fail. */
+function style(i: number): { color: string; dash: string } {
+  const usable = [0, 1, 3, 4, 6, 7];
+  const k = usable[i % usable.length]!;
+  const base = seriesStyle(k);
+  return i < usable.length
+    ? base
+    : { color: base.color, dash: seriesStyle(8 * Math.floor(i / usable.length)).dash };
+}
+
 /**
  * A line chart of means against the varied parameter, with shaded 95 % confidence bands, SLO
  * pass / fail marks on the points and vertical markers for the knee and saturation point.
  */
 export function renderXyChart(c: XyChart): string {
   const width = CHART_WIDTH;
-  const items: LegendItem[] = c.series.map((s, i) => ({ label: s.label, ...seriesStyle(i) }));
+  const items: LegendItem[] = c.series.map((s, i) => ({ label: s.label, ...style(i) }));
   if (c.series.some((s) => s.points.some((p) => p.lo !== null)))
     items.push({ label: "95 % CI", color: "#555555", kind: "band" });
   if (c.series.some((s) => s.slo?.some((v) => v !== undefined))) {
@@ -95,7 +105,7 @@ export function renderXyChart(c: XyChart): string {
     );
   }
   c.series.forEach((s, i) => {
-    const st = seriesStyle(i);
+    const st = style(i);
     const pts = s.points.filter((p) => Number.isFinite(p.y));
     const banded = pts.filter((p) => p.lo !== null && p.hi !== null);
     if (banded.length > 1) {
@@ -135,15 +145,17 @@ export function renderXyChart(c: XyChart): string {
     const hy = r2(y(h.y));
     parts.push(
       `<line class="threshold" x1="${box.left}" x2="${box.left + box.width}" y1="${hy}" y2="${hy}" stroke="${FAIL}" stroke-dasharray="6 3"/>`,
-      `<text x="${box.left + box.width - 4}" y="${r2(hy - 4)}" text-anchor="end" fill="${FAIL}">${esc(h.label)}</text>`,
+      `<text x="${box.left + 4}" y="${r2(hy - 4)}" fill="${FAIL}">${esc(h.label)}</text>`,
     );
   }
-  for (const m of c.vMarkers ?? []) {
+  (c.vMarkers ?? []).forEach((m, k) => {
     const mx = clipX(x(m.x));
+    // labels right of the line, or left of it in the right third of the plot; stacked by index
+    const left = mx > box.left + (2 * box.width) / 3;
     parts.push(
       `<line class="marker" x1="${mx}" x2="${mx}" y1="${box.top}" y2="${box.top + box.height}" stroke="${MARKER_COLOR}" stroke-dasharray="4 3"/>`,
-      `<text x="${r2(mx + 4)}" y="${box.top + 12}" fill="${MARKER_COLOR}">${esc(m.label)}</text>`,
+      `<text x="${r2(left ? mx - 4 : mx + 4)}" y="${box.top + 12 + 14 * k}" text-anchor="${left ? "end" : "start"}" fill="${MARKER_COLOR}">${esc(m.label)}</text>`,
     );
-  }
+  });
   return svgRoot(c.id, c.title, width, height, parts.join(""));
 }

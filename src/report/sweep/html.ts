@@ -76,7 +76,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
   const latencyPath = result.spec.analysis.latency;
   const family = latencyPath.includes(".") ? latencyPath.slice(0, latencyPath.lastIndexOf(".")) : latencyPath;
   const first = result.points[0];
-  const percentiles = ["p50", "p95", "p99"]
+  const percentiles = ["p99", "p95", "p50"]
     .map((p) => `${family}.${p}`)
     .filter((p) => first?.metrics[p] !== undefined);
   if (!percentiles.includes(latencyPath) && first?.metrics[latencyPath] !== undefined)
@@ -97,7 +97,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
     id: "sweep-latency",
     title: `Latency vs ${d.path} (mean of ${result.spec.replications} replications, 95 % CI)`,
     xLabel: ax.label,
-    yLabel: "latency (s)",
+    yLabel: "latency",
     xFormat: ax.format,
     yFormat: formatSeconds,
     series: latencySeries,
@@ -124,8 +124,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
       yFormat: formatRate,
       series: tSeries,
       diagonal: true,
-      vMarkers:
-        sat !== null && satX !== undefined ? [{ x: satX, label: `saturation (${d.path}=${sat.value})` }] : [],
+      vMarkers: sat !== null && satX !== undefined ? [{ x: satX, label: `saturation at ${sat.value}` }] : [],
     });
   }
   return out;
