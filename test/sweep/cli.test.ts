@@ -99,7 +99,9 @@ describe("amqpsim sweep / merge (built CLI)", () => {
     expect(path.stderr).toMatch(/no entry named "nope"/);
     const value = cli(["sweep", FILE, "--vary", "producers.arrivals.rate=5ms,10ms"]);
     expect(value.code).toBe(2);
-    expect(value.stderr).toContain('bad rate "5ms": unknown unit "ms" at column 2; expected one of /s, /min, /h');
+    expect(value.stderr).toContain(
+      'bad rate "5ms": unknown unit "ms" at column 2; expected one of /s, /min, /h',
+    );
     expect(value.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
