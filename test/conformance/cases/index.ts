@@ -1,6 +1,7 @@
 import type { ConformanceCase } from "../case.js";
 import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
+import { edgeCases } from "./edges.js";
 import { exchangeCases } from "./exchanges.js";
 import { moreCases } from "./more.js";
 import { publishCases } from "./publish.js";
@@ -14,4 +15,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...consumeCases,
   ...publishCases,
   ...moreCases,
+  ...edgeCases,
 ];
