@@ -54,6 +54,11 @@ export class AmqpTransport implements Transport {
     });
     return new AmqpRpcConnection(this, conn, onLost);
   }
+
+  marker(kind: string, label: string): void {
+    const s = this.broker.signals.marker;
+    if (s.active) s.emit({ time: this.broker.sim.now, kind, label });
+  }
 }
 
 interface Wrapped extends TransportDelivery {
@@ -68,6 +73,7 @@ class AmqpRpcConnection implements TransportConnection {
   private closedByUs = false;
   private lost = false;
   private consumers = 0;
+  private readonly tags = new Map<string, string>();
   /** Payloads of mandatory publishes that came back with basic.return, until their confirm. */
   private readonly returned = new Set<RpcPayload>();
 
@@ -153,7 +159,7 @@ class AmqpRpcConnection implements TransportConnection {
     const ch = this.ch;
     if (prefetch > 0) ch.prefetch(prefetch, false);
     this.consumers++;
-    ch.consume(
+    const tag = ch.consume(
       queue,
       (d) => {
         if (d === null) return; // consumer cancelled by the broker (queue deleted)
@@ -169,6 +175,15 @@ class AmqpRpcConnection implements TransportConnection {
       {},
       this.cb(done),
     );
+    this.tags.set(queue, tag);
+  }
+
+  cancel(queue: string, done: Done): void {
+    const tag = this.tags.get(queue);
+    if (tag === undefined || !this.usable(done)) return;
+    this.tags.delete(queue);
+    this.consumers--;
+    this.ch.cancel(tag, this.cb(done));
   }
 
   ack(d: TransportDelivery): void {

@@ -401,6 +401,23 @@ export class RpcProcess {
     });
   }
 
+  /**
+   * The reply consumer is cancelled and never re-created while the connection stays up: the
+   * reply queue then has no consumer, so x-expires deletes it after rabbit_transient_queues_ttl.
+   */
+  loseReplyConsumer(): void {
+    this.replyConn?.cancel(this.replyQueueName, () => {});
+  }
+
+  /** Process restart: a fresh reply connection and queue on the next call (pending calls time out). */
+  restart(): void {
+    const old = this.replyConn;
+    this.replyConn = null;
+    this.replyReady = false;
+    this.replyDeclaring = false;
+    old?.close();
+  }
+
   // ---------------------------------------------------------------- client side
 
   /** Do one step on behalf of a method (or a periodic task, or a workload arrival). */

@@ -81,12 +81,25 @@ export interface WorkloadSpec {
   readonly stop: Nanoseconds;
 }
 
+/**
+ * Something that happens to one oslo.messaging process at a time (an object that schedules its
+ * own event, like the cluster's faults): `lose-reply-consumer` cancels the reply consumer and the
+ * driver never consumes again while its connection stays up (so x-expires eventually deletes the
+ * reply queue); `restart` restarts the process, which declares its reply queue afresh.
+ */
+export interface IncidentSpec {
+  readonly at: Nanoseconds;
+  readonly process: string;
+  readonly action: "lose-reply-consumer" | "restart";
+}
+
 export interface RpcSpec {
   readonly oslo: OsloOptions;
   readonly services: readonly ServiceSpec[];
   readonly workload: readonly WorkloadSpec[];
   /** Request / reply body sizes in bytes. */
   readonly messageBytes: Sampler;
+  readonly incidents?: readonly IncidentSpec[];
   /** Spans kept in full for the first flows of each workload (traces, sequence diagrams). */
   readonly keepFirstFlows: number;
 }

@@ -75,6 +75,15 @@ export class RpcSystem {
   start(): void {
     for (const p of this.processes) p.start();
     for (const w of this.spec.workload) this.startWorkload(w);
+    for (const inc of this.spec.incidents ?? []) {
+      const proc = this.processes.find((p) => p.id === inc.process);
+      if (proc === undefined) throw new RangeError(`rpc incident names unknown process '${inc.process}'`);
+      this.sim.scheduleAt(inc.at, () => {
+        this.transport.marker(`rpc-${inc.action}`, `${inc.process}: ${inc.action}`);
+        if (inc.action === "restart") proc.restart();
+        else proc.loseReplyConsumer();
+      });
+    }
   }
 
   private startWorkload(w: WorkloadSpec): void {

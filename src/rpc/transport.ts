@@ -65,6 +65,8 @@ export interface TransportConnection {
   declareQueue(name: string, o: QueueOptions, done: Done): void;
   bindQueue(queue: string, exchange: string, key: string, done: Done): void;
   deleteQueue(name: string, done: Done): void;
+  /** basic.cancel of this connection's consumer on `queue` (no-op if none). */
+  cancel(queue: string, done: Done): void;
   /** prefetch 0 = unlimited. Manual ack. */
   consume(queue: string, prefetch: number, onMessage: (d: TransportDelivery) => void, done: Done): void;
   ack(d: TransportDelivery): void;
@@ -86,4 +88,6 @@ export interface Transport {
    * reconnects with oslo's back-off.
    */
   connect(name: string, onLost: (reason: string) => void): TransportConnection;
+  /** Put an event marker on the run's time axes (an RPC incident). */
+  marker(kind: string, label: string): void;
 }

@@ -115,6 +115,19 @@ const workloadSchema = z.strictObject({
   stop: duration("No arrivals from this time on.").optional(),
 });
 
+const incidentSchema = z.strictObject({
+  at: duration("When it happens, from the start of the run."),
+  process: z
+    .string()
+    .min(1)
+    .meta({ description: "Process id: the host name (compute-3), or host.N with several processes." }),
+  do: z.enum(["lose-reply-consumer", "restart"]).meta({
+    description:
+      "lose-reply-consumer: the reply consumer is cancelled and never re-created while the connection stays up; " +
+      "restart: the process restarts and declares its reply queue afresh.",
+  }),
+});
+
 export const rpcSchema = z
   .strictObject({
     exchange: z
@@ -130,6 +143,10 @@ export const rpcSchema = z
     keepFirstFlows: count("Flows of each workload kept in full for traces and diagrams.").default(5),
     services: z.record(z.string(), serviceSchema).default({}),
     workload: z.array(workloadSchema).default([]),
+    incidents: z
+      .array(incidentSchema)
+      .default([])
+      .meta({ description: "Things that happen to one process." }),
   })
   .transform((r): RpcSpec => {
     const overrides: Partial<Record<keyof OsloOptions, unknown>> = { controlExchange: r.exchange };
@@ -172,6 +189,7 @@ export const rpcSchema = z
       // §5.3: median 2450, p90 6480 characters; p99 extrapolated from the lognormal through both [derived].
       messageBytes: r.messageSize ?? parseDistribution("lognormal(median=2450B, p99=14KiB)", "size"),
       keepFirstFlows: r.keepFirstFlows,
+      incidents: r.incidents.map((i) => ({ at: i.at, process: i.process, action: i.do })),
     };
   })
   .meta({ description: "oslo.messaging RPC services (OpenStack), built on the AMQP model." });
