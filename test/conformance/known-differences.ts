@@ -32,4 +32,6 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "unknown exchange type: RabbitMQ closes the connection (503), the model only the channel",
   "single-active-consumer-exclusive-consume":
     "RabbitMQ refuses an exclusive consumer on a single-active-consumer queue with 403; the model accepts it",
+  "single-active-consumer-ignores-priority":
+    "classic SAC queue: RabbitMQ 3.10.8 keeps the first consumer active; the model picks the higher x-priority",
 };

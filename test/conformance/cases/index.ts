@@ -3,6 +3,7 @@ import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
 import { edgeCases } from "./edges.js";
 import { exchangeCases } from "./exchanges.js";
+import { interplayCases } from "./interplay.js";
 import { moreCases } from "./more.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
@@ -16,4 +17,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...publishCases,
   ...moreCases,
   ...edgeCases,
+  ...interplayCases,
 ];
