@@ -9,6 +9,7 @@ import type {
   EventMarkerSignal,
   ExpiredSignal,
   FateSignal,
+  MatchedBinding,
   PublishedSignal,
   ReturnedSignal,
   RoutedSignal,
@@ -194,7 +195,8 @@ export class RunCollector {
   private readonly byPublisher = new Map<string, number>();
   private readonly deliveredByConsumer = new Map<string, number>();
   private readonly consumedByConsumer = new Map<string, number>();
-  private readonly byBinding = new Map<string, number>();
+  private readonly byBinding = new Map<string, { n: number }>();
+  private readonly bindingSlot = new WeakMap<MatchedBinding, { n: number }>();
 
   private readonly totalFates = zeroFates();
   private readonly unqueuedFates = zeroFates();
@@ -279,8 +281,18 @@ export class RunCollector {
       this.copiesStarted += s.queues.length - 1;
     }
     for (const b of s.bindings) {
-      const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
-      this.byBinding.set(k, (this.byBinding.get(k) ?? 0) + 1);
+      // the model passes its binding objects: count by identity, build the text key once
+      let slot = this.bindingSlot.get(b);
+      if (!slot) {
+        const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
+        slot = this.byBinding.get(k);
+        if (!slot) {
+          slot = { n: 0 };
+          this.byBinding.set(k, slot);
+        }
+        this.bindingSlot.set(b, slot);
+      }
+      slot.n++;
     }
   }
 
@@ -399,7 +411,7 @@ export class RunCollector {
       q.fates[s.fate]++;
       if (s.fate === "lost") this.lostFromQueue(q, s);
       q.seen.delete(s.msgId);
-      q.dup.delete(s.msgId);
+      if (q.dup.size > 0) q.dup.delete(s.msgId);
     }
     if (s.fate === "lost") {
       this.lost++;
@@ -594,7 +606,7 @@ export class RunCollector {
       bindings: [
         ...topo.bindings.map((b) => ({
           ...b,
-          messages: this.byBinding.get(bindingKey(b.source, b.destination, b.destinationKind, b.key)) ?? 0,
+          messages: this.byBinding.get(bindingKey(b.source, b.destination, b.destinationKind, b.key))?.n ?? 0,
         })),
         ...observed.map((k) => {
           const [source, destination, kind, key] = k.split("\u0000") as [string, string, string, string];
@@ -604,7 +616,7 @@ export class RunCollector {
             destinationKind: kind as "queue" | "exchange",
             key,
             implicit: true,
-            messages: this.byBinding.get(k)!,
+            messages: this.byBinding.get(k)!.n,
           };
         }),
       ],

@@ -187,6 +187,11 @@ function log2Floor(v: number): number {
 export function bucketIndex(v: number, bits: number = DEFAULT_SUB_BITS): number {
   const SUB_COUNT = 1 << bits;
   if (v < SUB_COUNT) return v;
+  if (v < 0x1_0000_0000) {
+    // 32-bit fast path (values below 4.3 s in ns): shifts instead of a division by 2^shift
+    const shift = 31 - Math.clz32(v) - bits;
+    return (shift + 1) * SUB_COUNT + ((v >>> shift) - SUB_COUNT);
+  }
   const shift = log2Floor(v) - bits;
   const sub = Math.floor(v / 2 ** shift); // in [2^bits, 2^(bits+1))
   return (shift + 1) * SUB_COUNT + (sub - SUB_COUNT);
