@@ -5,7 +5,15 @@ import type { TransitRecord } from "./broker.js";
 import type { CloseInfo, Connection } from "./connection.js";
 import { Consumer } from "./consumer.js";
 import { Emitter } from "./emitter.js";
-import { AmqpError, IllegalOperationError, inequivalent, locked, notFound, REPLY } from "./errors.js";
+import {
+  AmqpError,
+  IllegalOperationError,
+  inequivalent,
+  isConnectionError,
+  locked,
+  notFound,
+  REPLY,
+} from "./errors.js";
 import { EXCHANGE_TYPES, Exchange, type ExchangeOptions } from "./exchange.js";
 import { DefaultRouter } from "./exchanges/default.js";
 import type { LossCause } from "./fate.js";
@@ -317,10 +325,14 @@ export class Channel extends Emitter<ChannelEvents> {
    */
   prefetch(count: number, global = false, cb?: Callback<Record<string, never>>): void {
     this.call(() => {
-      if (global) {
-        this.globalPrefetch = count;
-        this.dispatchMine();
-      } else this.consumerPrefetch = count;
+      if (global) this.globalPrefetch = count;
+      else {
+        // rabbit_channel basic.qos global=false: "Ensures that if default was set, it's
+        // overridden": the channel-wide limit is removed (conformance: prefetch-global-and-per-consumer)
+        this.consumerPrefetch = count;
+        this.globalPrefetch = 0;
+      }
+      this.dispatchMine();
       return {};
     }, cb);
   }
@@ -449,7 +461,9 @@ export class Channel extends Emitter<ChannelEvents> {
         throw new AmqpError(REPLY.NOT_ALLOWED, `attempt to reuse consumer tag '${tag}'`);
       }
       const exclusiveHolder = q.consumers.some((c) => c.exclusive);
-      if (exclusiveHolder || (options.exclusive && q.consumerCount > 0)) {
+      // docs/consumers.md: single active consumer cannot be combined with an exclusive consumer
+      const sacExclusive = options.exclusive === true && q.parsed.singleActiveConsumer;
+      if (exclusiveHolder || sacExclusive || (options.exclusive && q.consumerCount > 0)) {
         throw new AmqpError(
           REPLY.ACCESS_REFUSED,
           `queue '${q.name}' in vhost '${this.vhost.name}' in exclusive use`,
@@ -587,7 +601,8 @@ export class Channel extends Emitter<ChannelEvents> {
       result = rec.step();
     } catch (e) {
       if (!(e instanceof AmqpError)) throw e;
-      this.channelError(e);
+      if (isConnectionError(e.code)) this.connection.connectionError(e);
+      else this.channelError(e);
       return;
     }
     this.broker.runtime.send(this.connection.server, this.connection.client, FRAME_BYTES, clientReply, {
@@ -638,7 +653,7 @@ export class Channel extends Emitter<ChannelEvents> {
   clientClosed(info: CloseInfo, err: AmqpError | false): void {
     const wasOpen = this.clientOpen || this.pendingCallbacks.size > 0 || this.deliveryCallbacks.size > 0;
     this.clientOpen = false;
-    const failure = err || new AmqpError(info.code, info.text);
+    const failure = err || AmqpError.fromText(info.code, info.text);
     for (const cb of [...this.pendingCallbacks]) cb(failure, undefined as never);
     this.pendingCallbacks.clear();
     for (const [seq, cb] of this.confirmCallbacks) {
@@ -847,15 +862,10 @@ export class Channel extends Emitter<ChannelEvents> {
 
   /** @internal queue `q` was deleted: its unacked copies here are lost. */
   forgetDeliveries(q: Queue, cause: LossCause): void {
+    // the tags stay: a later ack of them is accepted silently (conformance:
+    // cancel-notification-on-queue-delete); settleOne / requeueAll skip deleted queues
     for (const p of this.unacked.values()) {
-      if (p.queue === q) {
-        this.broker.recordFate(p.qm.msg.id, q.key, "lost", cause);
-        this.unacked.delete(p.tag);
-        if (p.consumer) {
-          p.consumer.unacked--;
-          this.globalUnacked--;
-        }
-      }
+      if (p.queue === q) this.broker.recordFate(p.qm.msg.id, q.key, "lost", cause);
     }
   }
 
@@ -1125,7 +1135,9 @@ export class Channel extends Emitter<ChannelEvents> {
           throw inequivalent("queue", requested, vh.name, k, args[k], existing.args[k]);
         }
       }
-      existing.touch();
+      // docs/ttl.md says a redeclare renews the x-expires lease; 3.10.8 did not (conformance:
+      // queue-expires-lease-renewed): renew from 3.13 on, as documented
+      if (atLeast(this.broker.version, 3, 13)) existing.touch();
       return {
         queue: existing.name,
         messageCount: existing.messageCount,

@@ -2,7 +2,7 @@ import type { Endpoint } from "../cluster/runtime.js";
 import type { Broker } from "./broker.js";
 import { Channel } from "./channel.js";
 import { Emitter } from "./emitter.js";
-import { IllegalOperationError } from "./errors.js";
+import { type AmqpError, IllegalOperationError } from "./errors.js";
 import type { LossCause } from "./fate.js";
 import type { Queue } from "./queue.js";
 import type { VHost } from "./vhost.js";
@@ -82,6 +82,27 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.broker.runtime.send(this.server, this.client, 0, clientLost, { conn: this, reason });
   }
 
+  /**
+   * A connection-level exception (503 COMMAND_INVALID, 530 NOT_ALLOWED ...): the broker closes
+   * the whole connection; the client gets "error" and "close" on the connection and every
+   * channel's pending calls fail.
+   */
+  connectionError(err: AmqpError): void {
+    if (!this.brokerOpen) return;
+    const sig = this.broker.signals.channelError;
+    if (sig.active) {
+      sig.emit({
+        time: this.broker.sim.now,
+        connection: this.name,
+        channel: 0,
+        code: err.code,
+        text: err.text,
+      });
+    }
+    this.brokerTeardown();
+    this.broker.runtime.send(this.server, this.client, 64, clientConnectionError, { conn: this, err });
+  }
+
   /** Broker side: close every channel (requeue unacked, cancel consumers), drop exclusive queues. */
   brokerTeardown(): void {
     if (!this.brokerOpen) return;
@@ -117,6 +138,11 @@ function brokerClose(a: { conn: Connection; callback: (() => void) | undefined }
 function clientCloseOk(a: { conn: Connection; callback: (() => void) | undefined }): void {
   a.conn.clientClosed({ code: 200, text: "OK" }, false);
   a.callback?.();
+}
+
+function clientConnectionError(a: { conn: Connection; err: AmqpError }): void {
+  if (!a.conn.clientOpen && a.conn.channels.size === 0) return;
+  a.conn.clientClosed({ code: a.err.code, text: a.err.text }, true);
 }
 
 function clientLost(a: { conn: Connection; reason: string }): void {

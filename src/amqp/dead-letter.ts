@@ -1,6 +1,7 @@
 import { toSeconds } from "../engine/time.js";
 import type { FieldTable, FieldValue, Message, QueuedMessage } from "./message.js";
 import type { DeadLetterReason, Queue } from "./queue.js";
+import { atLeast } from "./version.js";
 
 /**
  * The message a dead-lettered copy becomes (docs/dlx.md): x-death updated (most recent first,
@@ -43,9 +44,12 @@ export function deadLetteredMessage(
     headers["x-first-death-reason"] = reason;
     headers["x-first-death-exchange"] = m.exchange;
   }
-  headers["x-last-death-queue"] = q.name;
-  headers["x-last-death-reason"] = reason;
-  headers["x-last-death-exchange"] = m.exchange;
+  if (atLeast(q.broker.version, 3, 13)) {
+    // x-last-death-* appeared in 3.13; 3.10.8 sets only x-first-death-* (conformance fixtures)
+    headers["x-last-death-queue"] = q.name;
+    headers["x-last-death-reason"] = reason;
+    headers["x-last-death-exchange"] = m.exchange;
+  }
   const dlrk = q.parsed.deadLetterRoutingKey;
   if (dlrk !== undefined) delete headers.CC;
   const { expiration: _dropped, ...props } = m.properties;

@@ -38,7 +38,27 @@ export class AmqpError extends Error {
     this.name = "AmqpError";
     this.text = text;
   }
+
+  /** An error carrying a reply text received as is (e.g. a connection's close reason). */
+  static fromText(code: number, text: string): AmqpError {
+    const e = new AmqpError(code, "");
+    (e as { text: string }).text = text;
+    e.message = `Closed by server: ${code} (${text})`;
+    return e;
+  }
 }
+
+/**
+ * Hard errors (AMQP 0-9-1 §1.9: 503 COMMAND_INVALID, 530 NOT_ALLOWED, 504 CHANNEL_ERROR ...)
+ * close the whole connection, not just the channel.
+ */
+export const isConnectionError = (code: number): boolean =>
+  code === 320 ||
+  code === 402 ||
+  (code >= 501 && code <= 506) ||
+  code === 530 ||
+  code === 540 ||
+  code === 541;
 
 /** Misuse of the client API (a method on a closed channel ...): a bug in the caller, not the broker. */
 export class IllegalOperationError extends Error {

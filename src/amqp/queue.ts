@@ -337,6 +337,9 @@ export class Queue {
     this.expireHead();
     const qm = this.shiftHead();
     if (qm) qm.deliveries++;
+    // RabbitMQ drops expired messages that become the head before answering, so get-ok's
+    // message_count does not include them (conformance: ttl-expires-only-at-head)
+    this.expireHead();
     this.armExpiry();
     return qm;
   }
@@ -394,6 +397,9 @@ export class Queue {
   requeue(qm: QueuedMessage): void {
     qm.redelivered = true;
     this.pushReady(qm);
+    // a requeue can take the queue over x-max-length: drop-head applies (rabbit_amqqueue_process
+    // requeue -> maybe_drop_head; conformance: maxlen-counts-ready-only)
+    if (this.parsed.overflow === "drop-head") this.enforceMaxLength();
   }
 
   // ---------------------------------------------------------------- lifecycle

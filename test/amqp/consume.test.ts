@@ -54,12 +54,26 @@ describe("consuming, acks and redelivery (reference D)", () => {
     expect(bodies(fast)).toEqual([2, 3, 4, 5]);
   });
 
-  it("global prefetch is shared by the channel's consumers; both limits are enforced", () => {
+  it("qos global=false after global=true removes the channel-wide limit (rabbit_channel, 3.10.8 fixture)", () => {
     const w = world();
     w.ch.assertQueue("q1");
     w.ch.assertQueue("q2");
     w.ch.prefetch(3, true);
     w.ch.prefetch(2, false);
+    const a = collect(w.ch, "q1");
+    const b = collect(w.ch, "q2");
+    fill(w, "q1", 3);
+    fill(w, "q2", 3);
+    w.run();
+    expect([a.length, b.length]).toEqual([2, 2]);
+  });
+
+  it("global prefetch is shared by the channel's consumers; set after a per-consumer one, both are enforced", () => {
+    const w = world();
+    w.ch.assertQueue("q1");
+    w.ch.assertQueue("q2");
+    w.ch.prefetch(2, false);
+    w.ch.prefetch(3, true);
     const a = collect(w.ch, "q1");
     const b = collect(w.ch, "q2");
     fill(w, "q1", 5);

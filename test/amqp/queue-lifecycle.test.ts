@@ -51,15 +51,27 @@ describe("queue lifecycle and declaration rules (reference C)", () => {
     expect(vh.queues.has("ad")).toBe(false);
   });
 
-  it("x-expires deletes a queue unused for that long; a redeclare renews the lease", () => {
-    const w = world();
+  it("x-expires deletes a queue unused for that long; a redeclare does not renew the lease on 3.10", () => {
+    const w = world("3.10");
     w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
-    w.ch.sendToQueue("tmp", { bytes: 1 });
     w.sim.run({ until: milliseconds(900) });
     w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
     w.sim.run({ until: milliseconds(1500) });
+    expect(w.broker.vhost("/").queues.has("tmp")).toBe(false);
+  });
+
+  it("x-expires: basic.get renews the lease; from 3.13 a redeclare does too (docs/ttl.md#queue-ttl)", () => {
+    const w = world("3.13");
+    w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
+    w.ch.assertQueue("got", { arguments: { "x-expires": 1000 } });
+    w.ch.sendToQueue("tmp", { bytes: 1 });
+    w.sim.run({ until: milliseconds(900) });
+    w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
+    w.ch.get("got");
+    w.sim.run({ until: milliseconds(1500) });
     const vh = w.broker.vhost("/");
     expect(vh.queues.has("tmp")).toBe(true);
+    expect(vh.queues.has("got")).toBe(true);
     w.sim.run({ until: seconds(3) });
     expect(vh.queues.has("tmp")).toBe(false);
     // not dead-lettered: lost with the queue
@@ -208,5 +220,94 @@ describe("queue lifecycle and declaration rules (reference C)", () => {
     w.run();
     expect(w.broker.vhost("/").queues.get("q")!.node).toBe("rabbit@node1");
     collect(w.ch, "q");
+  });
+});
+
+describe("connection-level errors and deleted queues", () => {
+  it("an unknown exchange type closes the whole connection with 503 COMMAND_INVALID", () => {
+    const w = world();
+    const other = w.conn.createChannel();
+    const events: string[] = [];
+    w.conn.on("error", (i) => events.push(`connection error ${i.code}`));
+    other.on("close", () => events.push("other channel closed"));
+    w.ch.assertExchange("x", "nope", {}, (e) => events.push(`callback ${e?.code}`));
+    w.run();
+    expect(events).toContain("other channel closed");
+    expect(events).toContain("connection error 503");
+    expect(events).toContain("callback 503");
+    expect(w.conn.clientOpen).toBe(false);
+  });
+
+  it("reusing a consumer tag on a channel is a connection error 530 NOT_ALLOWED", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    w.ch.consume("q", () => {}, { consumerTag: "c1" });
+    const codes: number[] = [];
+    w.conn.on("error", (i) => codes.push(i.code));
+    w.ch.consume("q", () => {}, { consumerTag: "c1" });
+    w.run();
+    expect(codes).toEqual([530]);
+  });
+
+  it("an ack of a delivery whose queue was deleted is accepted silently", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    const got = collect(w.ch, "q");
+    w.ch.sendToQueue("q", { bytes: 1 });
+    w.run();
+    w.conn.createChannel().deleteQueue("q");
+    w.run();
+    const errors: number[] = [];
+    w.ch.on("error", (e) => errors.push(e.code));
+    w.ch.ack(got[0]!);
+    w.run();
+    expect(errors).toEqual([]);
+    expect(w.broker.finish().queues.get("q")!.lost).toBe(1);
+  });
+
+  it("an exclusive consumer on a single-active-consumer queue is refused with 403", () => {
+    const w = world();
+    w.ch.assertQueue("q", { arguments: { "x-single-active-consumer": true } });
+    let code = 0;
+    w.ch.consume(
+      "q",
+      () => {},
+      { exclusive: true },
+      (e) => {
+        code = e!.code;
+      },
+    );
+    w.run();
+    expect(code).toBe(403);
+  });
+
+  it("a requeue into a queue at x-max-length drops the head (the requeued oldest message)", () => {
+    const w = world();
+    w.ch.assertQueue("q", { arguments: { "x-max-length": 1 } });
+    w.ch.sendToQueue("q", { bytes: 1, body: "m1" });
+    const got: unknown[] = [];
+    w.ch.get("q", {}, (_e, m) => got.push(m));
+    w.ch.sendToQueue("q", { bytes: 1, body: "m2" });
+    w.run();
+    const m1 = got[0] as Parameters<typeof w.ch.nack>[0];
+    w.ch.nack(m1, false, true);
+    w.run();
+    const q = w.broker.vhost("/").queues.get("q")!;
+    expect([...q.readyMessages()].map((m) => m.msg.body)).toEqual(["m2"]);
+  });
+
+  it("basic.get-ok's message count excludes expired messages that became the head", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    w.ch.sendToQueue("q", { bytes: 1, body: "m1" });
+    w.ch.sendToQueue("q", { bytes: 1, body: "m2" }, { expiration: "200" });
+    w.ch.sendToQueue("q", { bytes: 1, body: "m3" });
+    w.sim.run({ until: milliseconds(600) });
+    let count = -1;
+    w.ch.get("q", { noAck: true }, (_e, m) => {
+      count = m ? (m.fields.messageCount ?? -1) : -1;
+    });
+    w.sim.run({ until: milliseconds(700) });
+    expect(count).toBe(1);
   });
 });

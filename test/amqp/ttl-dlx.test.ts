@@ -157,8 +157,8 @@ describe("TTL, length limits, dead-lettering, priority (reference E)", () => {
     expect(bodies(got)).toEqual(["old"]);
   });
 
-  it("a rejected message is dead-lettered with x-death (count, queue, reason, exchange, routing-keys) and x-first/last-death", () => {
-    const w = world();
+  it("a rejected message is dead-lettered with x-death (count, queue, reason, exchange, routing-keys) and x-first-death-*; x-last-death-* from 3.13", () => {
+    const w = world("3.13");
     w.ch.assertExchange("dlx", "fanout");
     w.ch.assertQueue("dlq");
     w.ch.bindQueue("dlq", "dlx", "");
@@ -190,6 +190,27 @@ describe("TTL, length limits, dead-lettering, priority (reference E)", () => {
     ]);
     expect(h["x-last-death-queue"]).toBe("work");
     expect(w.broker.finish().queues.get("work")!["dead-lettered"]).toBe(1);
+  });
+
+  it("3.10 sets only x-first-death-* (no x-last-death-*), as the 3.10.8 fixtures show", () => {
+    const w = world("3.10");
+    w.ch.assertQueue("dlq");
+    w.ch.assertQueue("q", {
+      arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": "dlq" },
+    });
+    const c = collect(w.ch, "q");
+    const dead = collect(w.ch, "dlq", { noAck: true });
+    w.ch.sendToQueue("q", { bytes: 1 });
+    w.run();
+    w.ch.reject(c[0]!, false);
+    w.run();
+    const h = dead[0]!.properties.headers!;
+    expect(Object.keys(h).sort()).toEqual([
+      "x-death",
+      "x-first-death-exchange",
+      "x-first-death-queue",
+      "x-first-death-reason",
+    ]);
   });
 
   it("an expired message is dead-lettered with reason expired and its expiration removed (kept as original-expiration)", () => {
