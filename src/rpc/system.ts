@@ -55,7 +55,9 @@ export class RpcSystem {
       const list: RpcProcess[] = [];
       for (const host of this.hosts.get(s.name)!) {
         for (let p = 1; p <= s.processes; p++) {
-          const id = s.processes === 1 ? host : `${host}.${p}`;
+          // Like oslo's queue-manager names (<host>:<process>:<n>): unique when services share hosts.
+          const base = s.hostPrefix === s.name ? host : `${host}:${s.name}`;
+          const id = s.processes === 1 ? base : `${base}:${p}`;
           const proc = new RpcProcess(this.env, id, host, s, streams.stream(`rpc/${id}`));
           list.push(proc);
           this.processes.push(proc);

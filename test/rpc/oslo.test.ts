@@ -34,9 +34,9 @@ describe("oslo.messaging server and driver behaviour", () => {
     );
     w.sim.run({ until: seconds(5) });
     const fates = w.broker.finish();
-    expect(fates.queues.get("scheduler_fanout_scheduler.1")?.acked).toBe(1);
-    expect(fates.queues.get("scheduler_fanout_scheduler.2")?.acked).toBe(1);
-    expect(fates.queues.get("scheduler_fanout_scheduler.3")?.acked).toBe(1);
+    expect(fates.queues.get("scheduler_fanout_scheduler:1")?.acked).toBe(1);
+    expect(fates.queues.get("scheduler_fanout_scheduler:2")?.acked).toBe(1);
+    expect(fates.queues.get("scheduler_fanout_scheduler:3")?.acked).toBe(1);
     expect(fates.total.acked).toBe(3);
   });
 
