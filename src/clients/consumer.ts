@@ -40,7 +40,9 @@ export class SimConsumer {
   readonly name: string;
   private conn: Connection | undefined;
   private ch: Channel | undefined;
-  private readonly buffer: Delivery[] = [];
+  /** Deliveries waiting for the handler: buffer[head..] (a no-ack consumer's can grow large, so no O(n) shift). */
+  private buffer: Delivery[] = [];
+  private head = 0;
   private busy = false;
   /** Incremented on every (re)connect so callbacks of a dead connection are ignored. */
   private epoch = 0;
@@ -103,7 +105,11 @@ export class SimConsumer {
   }
 
   private next(): void {
-    const d = this.buffer.shift();
+    const d = this.head < this.buffer.length ? this.buffer[this.head++] : undefined;
+    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+      this.buffer = this.buffer.slice(this.head);
+      this.head = 0;
+    }
     if (d === undefined) {
       if (this.busy) {
         this.busy = false;
@@ -162,7 +168,8 @@ export class SimConsumer {
   private crash(): void {
     this.stats.crashes++;
     this.epoch++;
-    this.buffer.length = 0;
+    this.buffer = [];
+    this.head = 0;
     this.busy = false;
     this.report(0);
     const sig = this.ctx.broker.signals.marker;
@@ -178,7 +185,8 @@ export class SimConsumer {
     if (this.stopped) return;
     this.stopped = true;
     this.epoch++;
-    this.buffer.length = 0;
+    this.buffer = [];
+    this.head = 0;
     if (this.busy) {
       this.busy = false;
       this.report(0);
