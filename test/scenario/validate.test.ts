@@ -189,3 +189,18 @@ consumers: [{ name: c, queue: q, processing: exp(5ms) }]
     expect(ps[0]!.message).toMatch(/^extends cycle: s\.yaml -> a\.yaml -> s\.yaml/);
   });
 });
+
+describe("topology rules", () => {
+  it("an exclusive queue in the topology is refused: it would belong to amqpsim's setup connection (405)", () => {
+    const ps = problems(GOOD.replace("queues: [{ name: q }]", "queues: [{ name: q, exclusive: true }]"));
+    expect(ps.map((p) => p.path)).toEqual(["queues.0.exclusive"]);
+    expect(ps[0]!.message).toMatch(/405 RESOURCE_LOCKED/);
+  });
+
+  it("names starting with amq. are reserved for exchanges and queues (403)", () => {
+    const ps = problems(`${GOOD}exchanges: [{ name: amq.mine, type: direct }]\n`);
+    expect(ps.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'exchanges.0.name: names starting with "amq." are reserved (403 ACCESS_REFUSED)',
+    ]);
+  });
+});

@@ -57,7 +57,10 @@ export const queueSchema = z
     name: entityName("queue"),
     vhost: vhostName(),
     durable: z.boolean().default(true),
-    exclusive: z.boolean().default(false),
+    exclusive: z.boolean().default(false).meta({
+      description:
+        "Must stay false: an exclusive queue belongs to the connection that declares it, and amqpsim declares the topology on its own connection.",
+    }),
     autoDelete: z.boolean().default(false),
     arguments: queueArgumentsSchema.default({}),
   })
@@ -171,6 +174,12 @@ export const topologyChecks: readonly SectionCheck[] = [
         ctx.problem(
           ["queues", index, "name"],
           `names starting with "amq." are reserved (403 ACCESS_REFUSED)`,
+        );
+      }
+      if (item.exclusive === true) {
+        ctx.problem(
+          ["queues", index, "exclusive"],
+          "an exclusive queue belongs to the connection that declares it; amqpsim declares the topology on its own connection, so no consumer could use it (405 RESOURCE_LOCKED): use autoDelete or x-expires instead",
         );
       }
       const args = item.arguments;
