@@ -109,15 +109,19 @@ class AmqpRpcConnection implements TransportConnection {
       if (this.consumers > 0) {
         // A channel error cancelled this connection's consumers: oslo's ensure() reconnects
         // and redeclares everything, so the connection counts as lost.
-        this.lost = true;
-        this.conn.close();
-        this.onLost("channel closed");
+        this.dropAndReport("channel closed");
         return;
       }
       // A SEND connection: kombu opens a new channel and carries on.
       this.ch = this.openChannel();
     });
     return ch;
+  }
+
+  private dropAndReport(reason: string): void {
+    this.lost = true;
+    if (this.conn.clientOpen) this.conn.close();
+    this.onLost(reason);
   }
 
   private usable(done: Done): boolean {
@@ -162,7 +166,13 @@ class AmqpRpcConnection implements TransportConnection {
     const tag = ch.consume(
       queue,
       (d) => {
-        if (d === null) return; // consumer cancelled by the broker (queue deleted)
+        if (d === null) {
+          // consumer_cancel_notify (queue deleted, its node down): kombu raises ConsumerCancelled
+          // and oslo's ensure() reconnects and redeclares everything.
+          if (!this.lost && !this.closedByUs && this.tags.get(queue) === tag)
+            this.dropAndReport("consumer cancelled by the broker");
+          return;
+        }
         const w: Wrapped = {
           payload: d.body as RpcPayload,
           enqueuedAt: -1,

@@ -13,8 +13,11 @@ describe("oslo.messaging server and driver behaviour", () => {
       [workload("save", "compute-1", 1, "call conductor.object_action", { stop: seconds(0.5) })],
       { responseTimeout: seconds(90) },
     );
-    // Delete the caller's reply queue while the server works (what x-expires or a lost node does).
+    // While the server works, the caller's reply consumer is lost without a cancel notification
+    // reaching the driver, then the consumer-less queue goes (what x-expires does to it).
     const admin = w.broker.connect({ name: "admin" }).createChannel();
+    w.sim.run({ until: seconds(0.5) });
+    w.system.processesOf("compute-1")[0]!.loseReplyConsumer();
     w.sim.run({ until: seconds(1) });
     admin.deleteQueue("reply_compute-1");
     w.sim.run({ until: seconds(120) });
@@ -25,6 +28,23 @@ describe("oslo.messaging server and driver behaviour", () => {
     expect(m.replyRetries).toBe(240);
     expect(r.processes.repliesAbandoned).toBe(1);
     expect(w.broker.finish().total.returned).toBe(241);
+  });
+
+  it("a reply queue deleted under a live consumer is redeclared: the cancel notification makes oslo reconnect", () => {
+    const w = world(
+      [service("conductor", { methods: { object_action: method("const(2s)") } })],
+      [workload("save", "compute-1", 1, "call conductor.object_action", { stop: seconds(0.5) })],
+      { responseTimeout: seconds(90) },
+    );
+    const admin = w.broker.connect({ name: "admin" }).createChannel();
+    w.sim.run({ until: seconds(1) });
+    admin.deleteQueue("reply_compute-1");
+    w.sim.run({ until: seconds(120) });
+    const m = w.system.finish().methods["conductor.object_action"]!;
+    // Reconnect after kombu_reconnect_delay + 1 s = 2 s: the 2 s method's reply bounces until then.
+    expect(m.ok).toBe(1);
+    expect(m.replyRetries).toBeGreaterThan(0);
+    expect(m.replyRetries).toBeLessThanOrEqual(8);
   });
 
   it("a fanout cast reaches one copy per server process, each in its own <topic>_fanout_<id> queue", () => {
