@@ -81,7 +81,13 @@ function resolveExtends(
 /** Schema + checks over a (merged, overridden) tree. */
 export function validateTree(tree: SourceTree, file: string, sets: readonly string[]): Scenario {
   const problems: Problem[] = [];
-  const raw = tree.toJS();
+  let raw: unknown;
+  try {
+    raw = tree.toJS();
+  } catch (e) {
+    // e.g. an alias to an anchor defined later (`*x` before `&x`): the YAML is unusable
+    throw new ScenarioError([tree.problem([], `YAML: ${(e as Error).message}`)]);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ScenarioError([
       tree.problem([], "a scenario is a YAML map of keys (name, duration, exchanges, queues, ...)"),
