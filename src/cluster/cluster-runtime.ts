@@ -4,7 +4,7 @@ import type { Action, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClusterConfig } from "./config.js";
 import { opCost } from "./costs.js";
-import { NodeCpu } from "./cpu.js";
+import { NodeCpu, type RunningOn } from "./cpu.js";
 import { Disk } from "./disk.js";
 import { NodeMemory } from "./memory.js";
 import { type LinkOverride, Network } from "./network.js";
@@ -19,6 +19,9 @@ import type {
 } from "./runtime.js";
 
 export type NodeState = "up" | "down" | "paused";
+
+/** Bytes of an Erlang distribution message beyond the body it carries (header, term encoding). */
+const INTER_NODE_OVERHEAD = 64;
 /** Why a node went down: crash (uncontrolled), stop (graceful), pause (partition handling), autoheal. */
 export type DownCause = "crash" | "stop" | "pause" | "autoheal";
 
@@ -85,6 +88,8 @@ export class ClusterRuntime implements BrokerRuntime {
   private groups: readonly (readonly string[])[] | null = null;
   private partitionEpoch = 0;
   private clientCounter: (node: string) => number = () => 0;
+  /** The node whose code is running now (null: a client, a timer, or between events). */
+  private readonly running: RunningOn = { node: null };
   /** Clients whose outgoing frames the broker does not read (connection.blocked, frozen client). */
   private readonly holdFrom = new Map<string, number>();
   /** Clients that read nothing (a frozen process): frames to them wait in the socket buffer. */
@@ -119,8 +124,13 @@ export class ClusterRuntime implements BrokerRuntime {
       );
       const node = new BrokerNode(
         spec.name,
-        new NodeCpu(sim, spec.name, spec.cores, config.creditLimit),
-        new Disk(sim, { ...config.disk, ...spec.disk }),
+        new NodeCpu(sim, spec.name, spec.cores, config.creditLimit, this.running),
+        new Disk(sim, { ...config.disk, ...spec.disk }, (run) => {
+          const outer = this.running.node;
+          this.running.node = spec.name;
+          run();
+          this.running.node = outer;
+        }),
         memory,
       );
       this.byName.set(spec.name, node);
@@ -130,14 +140,43 @@ export class ClusterRuntime implements BrokerRuntime {
 
   // ---- BrokerRuntime --------------------------------------------------------------------------
 
+  /**
+   * Work for a process on another node than the code running now (a channel on rabbit-1 handing
+   * a message to a queue on rabbit-2) first crosses the node-to-node link: an Erlang message over
+   * the distribution connection, subject to its latency, bandwidth and partitions.
+   */
   work<A>(proc: ProcessRef, op: BrokerOp, size: OpSize, action: Action<A>, arg: A): void {
     const node = this.byName.get(proc.node);
     if (node === undefined) throw new Error(`work on unknown node '${proc.node}'`);
     if (node.state !== "up") return;
+    const here = this.running.node;
+    if (here !== null && here !== proc.node) {
+      this.hop(here, node, size.bytes ?? 0, () => this.work(proc, op, size, action, arg));
+      return;
+    }
     node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
   }
 
+  /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
+  private hop(from: string, to: BrokerNode, bytes: number, then: () => void): void {
+    this.send(
+      { kind: "node", name: from },
+      { kind: "node", name: to.name },
+      INTER_NODE_OVERHEAD + bytes,
+      then,
+      undefined,
+    );
+  }
+
   send<A>(from: Endpoint, to: Endpoint, bytes: number, action: Action<A>, arg: A): void {
+    const here = this.running.node;
+    if (here !== null && from.kind === "node" && from.name !== here) {
+      // e.g. a queue on rabbit-2 delivering through a channel whose connection is on rabbit-1
+      const via = this.byName.get(from.name);
+      if (via === undefined || via.state !== "up") return;
+      this.hop(here, via, bytes, () => this.send(from, to, bytes, action, arg));
+      return;
+    }
     const fromNode = from.kind === "node" ? this.byName.get(from.name) : undefined;
     const toNode = to.kind === "node" ? this.byName.get(to.name) : undefined;
     if (fromNode !== undefined && fromNode.state !== "up") return;
@@ -391,7 +430,10 @@ export class ClusterRuntime implements BrokerRuntime {
     if (f !== undefined && (f.state !== "up" || f.epoch !== tr.fromEpoch)) return;
     if (t !== undefined && (t.state !== "up" || t.epoch !== tr.toEpoch)) return;
     if (f !== undefined && t !== undefined && this.network.cut(tr.fromKey, tr.toKey)) return;
+    const outer = this.running.node;
+    this.running.node = t === undefined ? null : t.name;
     tr.action(tr.arg);
+    this.running.node = outer;
   };
 
   private down(n: BrokerNode, cause: DownCause): void {

@@ -60,6 +60,15 @@ export class ErlangProcess {
 }
 
 /**
+ * Which node's code is running now: set while a process's operation (or a frame arriving at a
+ * node, or a disk sync) runs, null otherwise. Lets the runtime see that a step on node A hands
+ * work to a process on node B, which in RabbitMQ is an Erlang message over the distribution link.
+ */
+export interface RunningOn {
+  node: string | null;
+}
+
+/**
  * A node's CPU: `cores` servers shared by its Erlang processes (a multi-server FIFO queue of
  * runnable processes, like the BEAM's run queue). A process runs one operation per turn, then goes
  * to the back of the run queue if others are waiting, so one process never uses more than one
@@ -79,6 +88,7 @@ export class NodeCpu {
     readonly cores: number,
     /** Backlog above which a process withholds credit (RabbitMQ credit_flow default 400). */
     readonly creditLimit: number,
+    private readonly running: RunningOn = { node: null },
   ) {
     if (!(Number.isInteger(cores) && cores >= 1)) throw new RangeError(`cores must be >= 1, got ${cores}`);
   }
@@ -143,7 +153,10 @@ export class NodeCpu {
 
   private readonly complete = (p: ErlangProcess): void => {
     if (p.dead) return;
+    const outer = this.running.node;
+    this.running.node = this.node;
     p.runHead();
+    this.running.node = outer;
     if (p.dead) return; // the operation crashed the node
     // Credit flow: RabbitMQ grants more credit every 200 operations below a 400 backlog; granting
     // as soon as the backlog falls under the limit is the continuous version of that.

@@ -51,6 +51,8 @@ export class Disk {
   constructor(
     private readonly sim: Simulator,
     private config: DiskConfig,
+    /** Marks the node's code as running while sync callbacks run (see RunningOn in cpu.ts). */
+    private readonly enter: (run: () => void) => void = (run) => run(),
   ) {}
 
   /** Replace the configuration (a slow-disk fault); applies from the next batch. */
@@ -118,7 +120,9 @@ export class Disk {
     this.syncs++;
     this.bytesWritten += w.batch.bytes;
     const { actions, args } = w.batch;
-    for (let i = 0; i < actions.length; i++) actions[i]!(args[i]);
+    this.enter(() => {
+      for (let i = 0; i < actions.length; i++) actions[i]!(args[i]);
+    });
     if (this.due && w.epoch === this.epoch) this.startWrite();
   };
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { Broker } from "../../src/amqp/broker.js";
 import { NodeFailureHandler } from "../../src/amqp/replicated/node-failure.js";
 import type { FateSignal } from "../../src/amqp/signals.js";
-import { ClusterRuntime, clusterConfig } from "../../src/cluster/index.js";
+import {
+  ClusterRuntime,
+  clusterConfig,
+  constantDelay,
+  DEFAULT_LINK,
+  ZERO_COSTS,
+} from "../../src/cluster/index.js";
 import { RandomStreams } from "../../src/engine/random.js";
 import { Simulator } from "../../src/engine/simulator.js";
 import { NS_PER_MS, NS_PER_S } from "../../src/engine/time.js";
@@ -95,5 +101,50 @@ describe("a node crash and restart (classic queues)", () => {
     rt.crash("rabbit-2");
     sim.run({ until: 2 * NS_PER_MS });
     expect(closed).toEqual(["on-2 320"]);
+  });
+});
+
+describe("messages between nodes cross the inter-node link", () => {
+  const link = (ns: number) => ({
+    ...DEFAULT_LINK,
+    latency: constantDelay(ns),
+    bandwidth: Number.POSITIVE_INFINITY,
+  });
+
+  function twoNodes() {
+    const sim = new Simulator();
+    const rt = new ClusterRuntime(
+      sim,
+      new RandomStreams(1),
+      clusterConfig(["a", "b"], { costs: ZERO_COSTS, clientLink: link(0), nodeLink: link(NS_PER_MS) }),
+    );
+    const broker = new Broker(sim, { runtime: rt, version: "3.13" });
+    // the queue lives on b (declared through a connection to b); the clients are on a
+    broker.connect({ name: "admin", node: "b" }).createChannel().assertQueue("q", { durable: false });
+    const ch = broker.connect({ name: "app", node: "a" }).createChannel();
+    return { sim, rt, broker, ch };
+  }
+
+  it("publish on node a to a queue on node b, consumed on a: one hop each way (2 x 1 ms)", () => {
+    const { sim, ch } = twoNodes();
+    const got: number[] = [];
+    sim.run({ until: 10 * NS_PER_MS });
+    ch.consume("q", (d) => {
+      if (d) got.push(sim.now);
+    });
+    sim.run({ until: 20 * NS_PER_MS });
+    const t0 = sim.now;
+    ch.sendToQueue("q", { bytes: 100 });
+    sim.run({ until: 40 * NS_PER_MS });
+    expect(got.map((t) => t - t0)).toEqual([2 * NS_PER_MS]);
+  });
+
+  it("across a partition the copy never reaches the queue", () => {
+    const { sim, rt, broker, ch } = twoNodes();
+    sim.run({ until: 10 * NS_PER_MS });
+    rt.partitionNetwork([["a"], ["b"]]);
+    ch.sendToQueue("q", { bytes: 100 });
+    sim.run({ until: 40 * NS_PER_MS });
+    expect(broker.vhost("/").queues.get("q")!.messageCount).toBe(0);
   });
 });
