@@ -20,6 +20,10 @@ export interface SloClause {
   readonly threshold: number;
   /** The threshold as written, for messages ("30s"). */
   readonly thresholdText: string;
+  /** The threshold's unit as written ("ms", "/s", "KiB", "" for a plain number), for messages. */
+  readonly unit: string;
+  /** Result units per one written unit (0.001 for "ms"): actual / unitScale reads in `unit`. */
+  readonly unitScale: number;
 }
 
 export interface Slo {
@@ -83,13 +87,10 @@ function parseClause(whole: string, piece: string, offset: number): SloClause {
   const valueText = m[3]!.trim();
   const valueAt = at + trimmed.length - m[3]!.length + (m[3]!.length - m[3]!.trimStart().length);
   if (valueText === "") throw new SloError(whole, valueAt, "missing value", VALUE);
-  return {
-    text: trimmed,
-    path,
-    op,
-    threshold: thresholdValue(whole, valueText, valueAt),
-    thresholdText: valueText,
-  };
+  const threshold = thresholdValue(whole, valueText, valueAt);
+  const unit = scanQuantity(valueText, 0)!.unit;
+  const unitScale = unit === "" ? 1 : thresholdValue(whole, `1${unit}`, valueAt);
+  return { text: trimmed, path, op, threshold, thresholdText: valueText, unit, unitScale };
 }
 
 function thresholdValue(whole: string, text: string, at: number): number {
@@ -141,6 +142,9 @@ export interface SloClauseOutcome {
   readonly path: string;
   readonly op: SloOp;
   readonly threshold: number;
+  /** The threshold's unit as written and its scale (see SloClause). */
+  readonly unit: string;
+  readonly unitScale: number;
   /** The summary's value; null when the path is not a numeric leaf (the clause then fails). */
   readonly actual: number | null;
   readonly pass: boolean;
@@ -173,6 +177,8 @@ export function checkSloWith(
       path: c.path,
       op: c.op,
       threshold: c.threshold,
+      unit: c.unit,
+      unitScale: c.unitScale,
       actual,
       pass: actual !== null && compare(actual, c.op, c.threshold),
     };
@@ -183,7 +189,8 @@ export function checkSloWith(
 /** One line for a terminal summary: "SLO met: latency.p99<30s (0.84 s)" / "SLO MISSED: ...". */
 export function formatSloOutcome(outcome: SloOutcome): string {
   const parts = outcome.clauses.map((c) => {
-    const actual = c.actual === null ? "no such numeric summary value" : `actual ${fmt(c.actual)}`;
+    const actual =
+      c.actual === null ? "no such numeric summary value" : `actual ${fmt(c.actual / c.unitScale)}${c.unit}`;
     return `${c.clause} (${actual}${c.pass ? "" : ", FAILED"})`;
   });
   return `${outcome.pass ? "SLO met" : "SLO MISSED"}: ${parts.join("; ")}`;

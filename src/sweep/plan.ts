@@ -108,6 +108,10 @@ export function planSweep(req: SweepRequest, load: (sets: readonly string[]) => 
     }
   }
   if (failed > 0) {
+    // an unknown path fails every point alike: show it once
+    if (failed === total && total > 1) {
+      throw new SweepInputError([failing[0]!, `(every one of the ${total} points has problems)`]);
+    }
     if (failed > failing.length)
       failing.push(`... and ${failed - failing.length} more point(s) with problems`);
     throw new SweepInputError(failing);

@@ -1,4 +1,4 @@
-import { parseSlo } from "../metrics/slo.js";
+import { parseSlo, type SloClause } from "../metrics/slo.js";
 import type { SweepPoint } from "./result.js";
 
 /**
@@ -60,7 +60,8 @@ export async function searchSaturation(
   return { direction: first ? "largest" : "smallest", index: good, failingNeighbour: bad, evaluated };
 }
 
-/** The summary paths an SLO text reads, in clause order (for describing evaluated points). */
-export function parseSloPaths(slo: string): string[] {
-  return [...new Set(parseSlo(slo).clauses.map((c) => c.path))];
+/** The clauses of an SLO text, first clause per path (for describing evaluated points in its units). */
+export function parseSloClauses(slo: string): SloClause[] {
+  const seen = new Set<string>();
+  return parseSlo(slo).clauses.filter((c) => !seen.has(c.path) && seen.add(c.path));
 }

@@ -26,7 +26,7 @@ describe("SLO expressions", () => {
     expect(out.pass).toBe(false);
     expect(out.clauses.map((c) => c.pass)).toEqual([false, true]);
     expect(formatSloOutcome(out)).toBe(
-      "SLO MISSED: latency.p99<500ms (actual 0.84, FAILED); throughput.consumed>=900/s (actual 950)",
+      "SLO MISSED: latency.p99<500ms (actual 840ms, FAILED); throughput.consumed>=900/s (actual 950/s)",
     );
   });
 

@@ -111,11 +111,12 @@ async function saturate(file: string, opts: SaturateOpts): Promise<number> {
   const clauses = spec.slo.split(/\s+and\s+/i);
   const describe = (i: number) => {
     const p = points.get(i)!;
-    const parts = s.parseSloPaths(spec.slo!).map((m) => {
+    const parts = s.parseSloClauses(spec.slo!).map(({ path: m, unit, unitScale }) => {
       const e = p.metrics[m];
       if (e === undefined) return `${m}: not in the summary`;
-      const ci = e.lo === null ? "" : ` (95 % CI ${fmt(e.lo)} .. ${fmt(e.hi!)})`;
-      return `${m} = ${fmt(e.mean)}${ci}`;
+      const f = (v: number) => `${fmt(v / unitScale)}${unit}`;
+      const ci = e.lo === null ? "" : ` (95 % CI ${f(e.lo)} .. ${f(e.hi!)})`;
+      return `${m} = ${f(e.mean)}${ci}`;
     });
     const slo = p.slo!;
     return `${dim.path}=${dim.values[i]}: ${parts.join("; ")}; SLO ${slo.pass ? "met" : "missed"} on the mean, ${slo.confident ? "met" : "not met"} at the 95 % bound; ${Math.round(slo.passFraction * spec.replications)}/${spec.replications} replications met it`;
