@@ -53,6 +53,13 @@ describe("teaching scenarios", () => {
   });
 
   for (const name of NAMES) {
+    it(`${name}: opens with a comment and has a one-sentence description (not cut short by a YAML "#")`, () => {
+      expect(readFileSync(`scenarios/${name}.yaml`, "utf8")).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/schema\/scenario\.schema\.json\n#\n# \S/,
+      );
+      expect(result(name).scenario.description).toMatch(/^\S.{20,}\.$/);
+    });
+
     it(`${name}: every message copy has exactly one fate`, () => {
       const r = result(name);
       expect(r.fates.conserved).toBe(true);
