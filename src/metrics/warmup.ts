@@ -90,9 +90,10 @@ export function mser5(series: ArrayLike<number>): Truncation {
 
 /**
  * How much of the start of a run to discard before steady-state statistics:
- * "mser5" (the default) picks the truncation with MSER-5 over the sequence of end-to-end
- * latencies in delivery order (each delivery is one observation, as in White 1997); a fixed
- * duration discards deliveries before that simulated time; "none" keeps everything.
+ * "mser5" (the default) picks the truncation with MSER-5 over the time series of mean end-to-end
+ * latency in MSER_BINS equal bins of the run (bins, not single deliveries: per-delivery waits are
+ * mostly zero with rare spikes, and MSER then truncates after early spikes, biasing the mean
+ * low); a fixed duration discards deliveries before that simulated time; "none" keeps everything.
  */
 export type Warmup =
   | { readonly kind: "mser5" }
