@@ -11,7 +11,7 @@ export function renderTextSummary(r: RunResult): string {
   const s = r.summary;
   const c = s.counts;
   const t = s.throughput;
-  const lines: string[] = [runLine(r), ""];
+  const lines: string[] = [term(runLine(r)), ""];
   const rate = (label: string, perSec: number, count: number) =>
     `${label.padEnd(10)} ${formatRate(perSec).padStart(10)}  (${formatCount(count)} msg)`;
   lines.push(
@@ -24,12 +24,14 @@ export function renderTextSummary(r: RunResult): string {
   );
   if (s.confirmLatency.count > 0) lines.push(latencyLine("confirm latency", s.confirmLatency));
   // deepest queues first, then the busiest
-  const queues = Object.entries(s.queues).sort(
-    (a, b) =>
-      b[1].depth.max - a[1].depth.max ||
-      b[1].counts.enqueued - a[1].counts.enqueued ||
-      (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  );
+  const queues = Object.entries(s.queues)
+    .map(([q, qs]): [string, typeof qs] => [term(q), qs])
+    .sort(
+      (a, b) =>
+        b[1].depth.max - a[1].depth.max ||
+        b[1].counts.enqueued - a[1].counts.enqueued ||
+        (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
   if (queues.length > 0) {
     const w = Math.min(40, Math.max(5, ...queues.map(([q]) => q.length)));
     lines.push(
@@ -66,7 +68,7 @@ export function renderTextSummary(r: RunResult): string {
     lines.push("", "events:");
     for (const m of r.markers.slice(0, 10)) {
       lines.push(
-        `  ${formatSeconds(m.time).padStart(8)}  ${m.kind}: ${m.label}${m.until !== undefined ? ` (until ${formatSeconds(m.until)})` : ""}`,
+        `  ${formatSeconds(m.time).padStart(8)}  ${term(m.kind)}: ${term(m.label)}${m.until !== undefined ? ` (until ${formatSeconds(m.until)})` : ""}`,
       );
     }
     if (r.markers.length > 10) lines.push(`  ... and ${r.markers.length - 10} more`);
@@ -78,6 +80,19 @@ function latencyLine(label: string, l: LatencySummary): string {
   if (l.count === 0) return `${label}: no samples`;
   const vs = [l.min, l.p50, l.p75, l.p95, l.p99, l.p999, l.max].map(formatSeconds);
   return `${label} min/median/75th/95th/99th/99.9th/max: ${vs.join(" / ")}  (${formatCount(l.count)} samples)`;
+}
+
+/**
+ * Scenario text for a terminal: control characters (ESC sequences could recolour or move the
+ * cursor) are shown as \xNN.
+ */
+function term(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out;
 }
 
 function clipEnd(s: string, n: number): string {

@@ -173,6 +173,17 @@ describe("renderReport", () => {
 
 describe("renderTextSummary", () => {
   const text = renderTextSummary(result);
+  it("shows control characters in scenario names as \\xNN, so a name cannot drive the terminal", () => {
+    const evil = "q\u001b[31mred";
+    const r2 = {
+      ...result,
+      summary: { ...result.summary, queues: { [evil]: result.summary.queues.billing! } },
+    };
+    const t = renderTextSummary(r2);
+    expect(t).not.toContain("\u001b");
+    expect(t).toContain("q\\x1b[31mred");
+  });
+
   it("prints PerfTest-style rates, latency percentiles, per-queue depth and fates", () => {
     expect(text).toMatch(/^published +[\d.k]+\/s {2}\(/m);
     expect(text).toMatch(/^confirmed /m);
