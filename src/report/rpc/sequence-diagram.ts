@@ -46,7 +46,7 @@ export function renderSequenceDiagram(id: string, title: string, trace: RpcTrace
   const width = CHART_WIDTH;
   const laneW = (width - TIME_COL - 20) / Math.max(1, roles.length);
   const xOf = (role: string) => TIME_COL + laneW * (roles.indexOf(role) + 0.5);
-  const rowY = (i: number) => TOP + 24 + i * ROW;
+  const rowY = (i: number) => TOP + 34 + i * ROW;
   const height = rowY(evs.length) + 16;
   const byId = new Map(spans.map((s) => [s.id, s]));
   const parts: string[] = [];
