@@ -5,23 +5,27 @@ import { gets, publishTo } from "./helpers.js";
 export const moreCases: readonly ConformanceCase[] = [
   {
     name: "queue-expires-lease-renewed",
-    rule: "a redeclare or a basic.get renews an x-expires lease; an idle queue expires",
+    rule: "a redeclare, a passive declare or a basic.get renews an x-expires lease; an idle queue expires",
     source: "C. Queue TTL; docs/ttl.md#queue-ttl",
+    // x-expires 3 s; every checkpoint is >= 1 s away from any expiry instant, far more than a few
+    // ~100 ms steps on a loaded machine. A checkpoint is a passive declare, so it renews too.
     topology: {
       queues: [
-        { name: "redeclared", arguments: { "x-expires": 1000 } },
-        { name: "got", arguments: { "x-expires": 1000 } },
-        { name: "idle", arguments: { "x-expires": 1000 } },
+        { name: "redeclared", arguments: { "x-expires": 3000 } },
+        { name: "got", arguments: { "x-expires": 3000 } },
+        { name: "checked", arguments: { "x-expires": 3000 } },
+        { name: "idle", arguments: { "x-expires": 3000 } },
       ],
     },
     steps: [
-      { op: "wait", ms: 700 },
-      { op: "declareQueue", name: "redeclared", arguments: { "x-expires": 1000 } },
+      { op: "wait", ms: 2000 },
+      { op: "declareQueue", name: "redeclared", arguments: { "x-expires": 3000 } },
       ...gets("got", 1),
-      { op: "wait", ms: 700 },
-      { op: "check", queues: ["redeclared", "got", "idle"] },
-      { op: "wait", ms: 1200 },
-      { op: "check", queues: ["redeclared", "got", "idle"] },
+      { op: "check", queues: ["checked"] },
+      { op: "wait", ms: 1500 },
+      { op: "check", queues: ["redeclared", "got", "checked", "idle"] },
+      { op: "wait", ms: 4000 },
+      { op: "check", queues: ["redeclared", "got", "checked", "idle"] },
     ],
   },
   {
