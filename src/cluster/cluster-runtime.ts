@@ -88,6 +88,8 @@ export class ClusterRuntime implements BrokerRuntime {
   private groups: readonly (readonly string[])[] | null = null;
   private partitionEpoch = 0;
   private clientCounter: (node: string) => number = () => 0;
+  /** Processes that moved to another node (a replicated queue's new leader): key -> node. */
+  private readonly moved = new Map<string, string>();
   /** The node whose code is running now (null: a client, a timer, or between events). */
   private readonly running: RunningOn = { node: null };
   /** Clients whose outgoing frames the broker does not read (connection.blocked, frozen client). */
@@ -146,11 +148,12 @@ export class ClusterRuntime implements BrokerRuntime {
    * the distribution connection, subject to its latency, bandwidth and partitions.
    */
   work<A>(proc: ProcessRef, op: BrokerOp, size: OpSize, action: Action<A>, arg: A): void {
-    const node = this.byName.get(proc.node);
-    if (node === undefined) throw new Error(`work on unknown node '${proc.node}'`);
+    const target = this.moved.size > 0 ? (this.moved.get(proc.key) ?? proc.node) : proc.node;
+    const node = this.byName.get(target);
+    if (node === undefined) throw new Error(`work on unknown node '${target}'`);
     if (node.state !== "up") return;
     const here = this.running.node;
-    if (here !== null && here !== proc.node) {
+    if (here !== null && here !== target) {
       this.hop(here, node, size.bytes ?? 0, () => this.work(proc, op, size, action, arg));
       return;
     }
@@ -205,8 +208,12 @@ export class ClusterRuntime implements BrokerRuntime {
     this.sim.scheduleAt(t, this.arrive, tr);
   }
 
+  /**
+   * Writes go to the disk of the node whose code is running (the queue's current leader), which
+   * is `node` unless the queue's process moved (quorum queue leader election).
+   */
   persist<A>(node: string, bytes: number, action: Action<A>, arg: A): void {
-    const n = this.node(node);
+    const n = this.node(this.running.node ?? node);
     if (n.state !== "up") return;
     n.disk.write(bytes, action, arg);
   }
@@ -408,6 +415,23 @@ export class ClusterRuntime implements BrokerRuntime {
     if (on || this.heldFrames.length === 0) return;
     const frames = this.heldFrames.splice(0);
     for (const f of frames) this.send(f.from, f.to, f.bytes, f.action, f.arg);
+  }
+
+  /**
+   * Run process `key`'s future work on `node` instead of the node in its ProcessRef (a quorum
+   * queue whose leadership moved to a follower). null moves it back.
+   */
+  relocate(key: string, node: string | null): void {
+    if (node === null) this.moved.delete(key);
+    else {
+      this.node(node);
+      this.moved.set(key, node);
+    }
+  }
+
+  /** The node that runs process `proc` now. */
+  nodeOf(proc: ProcessRef): string {
+    return this.moved.get(proc.key) ?? proc.node;
   }
 
   /** Raise or clear a resource alarm by hand (memory / disk alarm faults). */

@@ -57,6 +57,11 @@ export interface ClusterConfig {
    * or a pause closes connections at once.
    */
   readonly crashDetection: Nanoseconds;
+  /**
+   * Time for a quorum queue's surviving replicas to elect a new leader after losing theirs, ns
+   * (assumed: Raft elects after missed leader heartbeats; RabbitMQ documents "a few seconds").
+   */
+  readonly quorumElectionTimeout: Nanoseconds;
   /** Mailbox backlog above which a process withholds credit (RabbitMQ credit_flow: 400, 200). */
   readonly creditLimit: number;
 }
@@ -74,6 +79,7 @@ export const DEFAULT_CLUSTER: Omit<ClusterConfig, "nodes"> = {
   netTicktime: 60_000_000_000,
   restartTime: 5_000_000_000,
   crashDetection: 0,
+  quorumElectionTimeout: 2_000_000_000,
   creditLimit: 400,
 };
 

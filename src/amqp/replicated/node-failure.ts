@@ -4,6 +4,7 @@ import type { Connection } from "../connection.js";
 import type { LossCause } from "../fate.js";
 import type { QueuedMessage } from "../message.js";
 import type { Queue } from "../queue.js";
+import { QuorumQueues } from "./quorum.js";
 
 /**
  * What a broker node going down does to the AMQP state on it (docs/queues.md#durability,
@@ -26,11 +27,13 @@ export class NodeFailureHandler {
   /** msgIds whose publisher got a positive confirm (for confirmedBeforeLoss). */
   private readonly confirmed = new Set<number>();
   private readonly recovered = new Map<Queue, QueuedMessage[]>();
+  readonly quorum: QuorumQueues;
 
   constructor(
     private readonly broker: Broker,
     private readonly cluster: ClusterRuntime,
   ) {
+    this.quorum = new QuorumQueues(broker, cluster, cluster.config.quorumElectionTimeout);
     broker.signals.confirmed.subscribe((s) => {
       if (s.ack) this.confirmed.add(s.msgId);
     });
@@ -48,14 +51,17 @@ export class NodeFailureHandler {
   private queuesOn(node: string): Queue[] {
     const out: Queue[] = [];
     for (const vh of this.broker.vhosts.values()) {
-      for (const q of vh.queues.values()) if (q.node === node && !q.deleted) out.push(q);
+      for (const q of vh.queues.values()) if (this.quorum.leaderOf(q) === node && !q.deleted) out.push(q);
     }
     return out;
   }
 
   private nodeDown(node: string): void {
-    const queues = this.queuesOn(node);
-    // 1. consumers of its queues are cancelled first, so requeues below cannot dispatch to them
+    const all = this.queuesOn(node);
+    const queues = all.filter((q) => !QuorumQueues.isQuorum(q));
+    // 1. quorum queues led from here lose their leader (consumers detached until the election);
+    // consumers of other queues here are cancelled, so requeues below cannot dispatch to them
+    for (const q of all) if (QuorumQueues.isQuorum(q)) this.quorum.leaderDown(q);
     for (const q of queues) {
       for (const c of [...q.consumers]) c.channel.serverCancel(c);
       q.consumers.length = 0;
@@ -98,6 +104,7 @@ export class NodeFailureHandler {
   }
 
   private nodeUp(node: string): void {
+    this.quorum.nodeUp();
     for (const q of this.queuesOn(node)) {
       const kept = this.recovered.get(q);
       if (kept === undefined) continue;

@@ -1,0 +1,98 @@
+import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
+import type { Broker } from "../broker.js";
+import type { Consumer } from "../consumer.js";
+import type { Queue } from "../queue.js";
+
+/**
+ * Quorum queues on node failure (docs/quorum-queues/index.md#behaviour, reference §F). A quorum
+ * queue has replicas on `x-quorum-initial-group-size` nodes (default 3, or fewer nodes): its leader
+ * (the declaring connection's node) and the nodes after it in cluster order. Modelled here:
+ * - its messages live on a majority of replicas, so a leader crash loses none of them;
+ * - when the leader's node goes down and a majority of replicas is still up, a follower is
+ *   elected after `electionTimeout` and serves the queue from then on (the queue's process moves
+ *   there); until then the queue is unavailable: publishes to it are dropped (never confirmed)
+ *   and nothing is delivered;
+ * - deliveries unacked by consumers whose connection died with the node are requeued with
+ *   redelivered=true; consumers on other nodes keep their subscription and their unacked
+ *   messages, and get deliveries again from the new leader;
+ * - with no majority the queue stays unavailable until enough replicas return.
+ * Not modelled: replication cost per message, confirms waiting for a majority, partitions that
+ * isolate a leader, delivery limits.
+ */
+export class QuorumQueues {
+  private readonly leader = new Map<Queue, string>();
+  /** Queues without a leader: their consumers, detached until the election. */
+  private readonly leaderless = new Map<Queue, Consumer[]>();
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly cluster: ClusterRuntime,
+    /** Raft election after the leader is lost, ns (assumed: a few seconds). */
+    readonly electionTimeout: number,
+  ) {}
+
+  static isQuorum(q: Queue): boolean {
+    return q.type === "quorum";
+  }
+
+  /** The node serving `q` now. */
+  leaderOf(q: Queue): string {
+    return this.leader.get(q) ?? q.node;
+  }
+
+  /** Replica nodes of `q`: its declared node and the next ones in cluster order. */
+  replicas(q: Queue): string[] {
+    const nodes = this.cluster.nodes;
+    const arg = q.args["x-quorum-initial-group-size"];
+    const size = Math.min(nodes.length, typeof arg === "number" && arg >= 1 ? arg : 3);
+    const start = Math.max(0, nodes.indexOf(q.node));
+    return Array.from({ length: size }, (_, i) => nodes[(start + i) % nodes.length]!);
+  }
+
+  /** The leader's node went down: detach consumers (nothing can be delivered) and call an election. */
+  leaderDown(q: Queue): void {
+    if (!this.leaderless.has(q)) {
+      this.leaderless.set(q, [...q.consumers]);
+      q.consumers.length = 0;
+    }
+    this.tryElect(q);
+  }
+
+  /** A node came back: leaderless queues may have a majority again. */
+  nodeUp(): void {
+    for (const q of [...this.leaderless.keys()]) this.tryElect(q);
+  }
+
+  private tryElect(q: Queue): void {
+    const replicas = this.replicas(q);
+    const up = replicas.filter((n) => this.cluster.isUp(n));
+    const candidate = up.find(
+      (n) => up.filter((o) => o === n || this.cluster.reachable(n, o)).length * 2 > replicas.length,
+    );
+    if (candidate === undefined) return; // no majority: unavailable until replicas return
+    this.broker.sim.schedule(this.electionTimeout, () => this.elected(q, candidate));
+  }
+
+  private elected(q: Queue, node: string): void {
+    const consumers = this.leaderless.get(q);
+    if (consumers === undefined || q.deleted) return;
+    if (!this.cluster.isUp(node)) {
+      this.tryElect(q);
+      return;
+    }
+    const old = this.leaderOf(q);
+    this.leaderless.delete(q);
+    this.leader.set(q, node);
+    this.cluster.relocate(q.proc.key, node === q.node ? null : node);
+    for (const c of consumers) if (c.channel.brokerOpen && !q.consumers.includes(c)) q.consumers.push(c);
+    const sig = this.broker.signals.marker;
+    if (sig.active) {
+      sig.emit({
+        time: this.broker.sim.now,
+        kind: "leader-elected",
+        label: `${q.key}: leader ${node} (was ${old})`,
+      });
+    }
+    q.dispatch();
+  }
+}
