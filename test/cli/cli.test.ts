@@ -89,6 +89,14 @@ describe("amqpsim run", () => {
     const j = JSON.parse(r.stdout);
     expect(j.summary.counts.published).toBe(100);
     expect(j.report).toBe(join(tmp, "j", "hello-world"));
+    expect(j.extensions.clientLatency.byConsumer.receiver.count).toBe(100);
+  });
+
+  it("--no-report writes nothing", () => {
+    const r = cli("run", "hello-world", "--out", join(tmp, "none"), "--no-report");
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("report:");
+    expect(existsSync(join(tmp, "none"))).toBe(false);
   });
 
   it("an invalid scenario exits with 2 and lists its problems without a stack trace", () => {

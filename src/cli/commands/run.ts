@@ -89,6 +89,7 @@ async function run(file: string, opts: RunOpts): Promise<number> {
       summary: result.summary,
       fates: result.fates,
       slo: result.slo ?? null,
+      extensions: result.extensions ?? null,
       report: dir ?? null,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
