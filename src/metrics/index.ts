@@ -3,3 +3,4 @@ export * from "./collector.js";
 export * from "./consumer-activity.js";
 export * from "./histogram.js";
 export * from "./result.js";
+export * from "./result-json.js";

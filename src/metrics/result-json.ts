@@ -1,0 +1,23 @@
+/**
+ * result.json text: like JSON.stringify(value, null, 2), but arrays of numbers (the time series,
+ * one value per bin) stay on one line, so the file is a fraction of the size and a reader can
+ * see its structure. Deterministic: key order as in the object, numbers as JSON.stringify writes
+ * them (non-finite ones as null). Ends with a newline.
+ */
+export function formatResultJson(value: unknown): string {
+  return `${write(value, "")}\n`;
+}
+
+function write(v: unknown, indent: string): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    if (v.every((x) => x === null || typeof x === "number"))
+      return `[${v.map((x) => JSON.stringify(x)).join(",")}]`;
+    return `[\n${v.map((x) => inner + write(x, inner)).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  if (entries.length === 0) return "{}";
+  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${write(x, inner)}`).join(",\n")}\n${indent}}`;
+}
