@@ -61,10 +61,13 @@ describe("amqpsim sweep / merge (built CLI)", () => {
     const [a, b, ...shards] = await Promise.all([
       cliAsync(["sweep", FILE, ...GRID, "--workers", "1", "--out", w1]),
       cliAsync(["sweep", FILE, ...GRID, "--workers", "2", "--out", w2]),
-      cliAsync(["sweep", FILE, ...GRID, "--shard", "0/3", "--out", parts]),
-      cliAsync(["sweep", FILE, ...GRID, "--shard", "2/3", "--out", parts]),
+      cliAsync(["sweep", FILE, ...GRID, "--workers", "1", "--shard", "0/3", "--out", parts]),
+      cliAsync(["sweep", FILE, ...GRID, "--workers", "1", "--shard", "2/3", "--out", parts]),
       // shard 1 takes its index from the environment, as a Kubernetes Indexed Job pod does
-      cliAsync(["sweep", FILE, ...GRID, "--out", parts], { JOB_COMPLETION_INDEX: "1", AMQPSIM_SHARDS: "3" }),
+      cliAsync(["sweep", FILE, ...GRID, "--workers", "1", "--out", parts], {
+        JOB_COMPLETION_INDEX: "1",
+        AMQPSIM_SHARDS: "3",
+      }),
     ]);
     expect([a, b, ...shards]).toEqual(["0: ", "0: ", "0: ", "0: ", "0: "]);
     expect(readdirSync(parts).sort()).toEqual([
@@ -87,7 +90,7 @@ describe("amqpsim sweep / merge (built CLI)", () => {
 
   it("merge refuses an incomplete set of shards (exit 2, names the missing shard)", () => {
     const parts = join(tmp, "partial");
-    expect(cli(["sweep", FILE, ...GRID, "--shard", "0/2", "--out", parts]).code).toBe(0);
+    expect(cli(["sweep", FILE, ...GRID, "--workers", "1", "--shard", "0/2", "--out", parts]).code).toBe(0);
     const m = cli(["merge", parts, "--out", join(tmp, "never")]);
     expect(m.code).toBe(2);
     expect(m.stderr).toContain("missing shard(s) 1/2");
