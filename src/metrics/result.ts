@@ -79,7 +79,7 @@ export interface RunInfo {
   readonly endTime: number;
   /** Events the engine executed. */
   readonly events: number;
-  /** The engine's stop reason, e.g. "until", "idle", "max-events", "stopped". */
+  /** Why the run stopped, e.g. "until" (the scenario's duration), "drained", "max-events". */
   readonly stopReason: string;
 }
 
