@@ -88,6 +88,11 @@ export class ClusterRuntime implements BrokerRuntime {
   private groups: readonly (readonly string[])[] | null = null;
   private partitionEpoch = 0;
   private clientCounter: (node: string) => number = () => 0;
+  /** Processes with no node to run on (a leaderless quorum queue): their work waits here. */
+  private readonly suspended = new Map<
+    string,
+    { proc: ProcessRef; op: BrokerOp; size: OpSize; action: Action<unknown>; arg: unknown }[]
+  >();
   /** Processes that moved to another node (a replicated queue's new leader): key -> node. */
   private readonly moved = new Map<string, string>();
   /** The node whose code is running now (null: a client, a timer, or between events). */
@@ -148,6 +153,13 @@ export class ClusterRuntime implements BrokerRuntime {
    * the distribution connection, subject to its latency, bandwidth and partitions.
    */
   work<A>(proc: ProcessRef, op: BrokerOp, size: OpSize, action: Action<A>, arg: A): void {
+    if (this.suspended.size > 0) {
+      const waiting = this.suspended.get(proc.key);
+      if (waiting !== undefined) {
+        waiting.push({ proc, op, size, action: action as Action<unknown>, arg });
+        return;
+      }
+    }
     const target = this.moved.size > 0 ? (this.moved.get(proc.key) ?? proc.node) : proc.node;
     const node = this.byName.get(target);
     if (node === undefined) throw new Error(`work on unknown node '${target}'`);
@@ -427,6 +439,18 @@ export class ClusterRuntime implements BrokerRuntime {
       this.node(node);
       this.moved.set(key, node);
     }
+    const waiting = this.suspended.get(key);
+    if (waiting === undefined) return;
+    this.suspended.delete(key);
+    for (const w of waiting) this.work(w.proc, w.op, w.size, w.action, w.arg);
+  }
+
+  /**
+   * Hold process `key`'s work until relocate() names a node for it (writes to a quorum queue are
+   * delayed while it elects a leader, docs/quorum-queues).
+   */
+  suspend(key: string): void {
+    if (!this.suspended.has(key)) this.suspended.set(key, []);
   }
 
   /** The node that runs process `proc` now. */

@@ -60,6 +60,22 @@ describe("quorum queue leader failover", () => {
     expect(f.total.acked).toBe(5);
   });
 
+  it("a publish during the election waits and is confirmed once the new leader has it", () => {
+    const { sim, rt, broker } = setup();
+    const p = broker.connect({ name: "p", node: "c" }).createChannel();
+    p.confirmSelect();
+    sim.run({ until: 10 * NS_PER_MS });
+    rt.crash("a"); // election at 2.01 s
+    sim.run({ until: 1.5 * NS_PER_S });
+    let confirmedAt = -1;
+    p.sendToQueue("orders", { bytes: 100 }, {}, (err) => {
+      if (err === null) confirmedAt = sim.now;
+    });
+    sim.run({ until: 10 * NS_PER_S });
+    expect(confirmedAt).toBeGreaterThan(2.01 * NS_PER_S);
+    expect(confirmedAt).toBeLessThan(2.1 * NS_PER_S);
+  });
+
   it("with two of three replicas down there is no majority: the queue stays leaderless until one returns", () => {
     const { sim, rt, markers } = setup();
     sim.run({ until: 10 * NS_PER_MS });

@@ -10,8 +10,8 @@ import type { Queue } from "../queue.js";
  * - its messages live on a majority of replicas, so a leader crash loses none of them;
  * - when the leader's node goes down and a majority of replicas is still up, a follower is
  *   elected after `electionTimeout` and serves the queue from then on (the queue's process moves
- *   there); until then the queue is unavailable: publishes to it are dropped (never confirmed)
- *   and nothing is delivered;
+ *   there); until then the queue is unavailable: publishes to it wait (their confirms are
+ *   delayed) and nothing is delivered;
  * - deliveries unacked by consumers whose connection died with the node are requeued with
  *   redelivered=true; consumers on other nodes keep their subscription and their unacked
  *   messages, and get deliveries again from the new leader;
@@ -54,6 +54,7 @@ export class QuorumQueues {
     if (!this.leaderless.has(q)) {
       this.leaderless.set(q, [...q.consumers]);
       q.consumers.length = 0;
+      this.cluster.suspend(q.proc.key);
     }
     this.tryElect(q);
   }
