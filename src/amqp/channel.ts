@@ -151,7 +151,8 @@ export class Channel extends Emitter<ChannelEvents> {
   private publishSeq = 0;
   private readonly confirmCallbacks = new Map<number, ConfirmCallback>();
   private readonly deliveryCallbacks = new Map<string, (msg: Delivery | null) => void>();
-  private readonly pendingCallbacks = new Set<Callback<never>>();
+  /** Calls sent and not yet answered (by record: one callback may serve several calls). */
+  private readonly pendingCallbacks = new Set<CallRecord<unknown>>();
 
   constructor(
     readonly connection: Connection,
@@ -583,7 +584,7 @@ export class Channel extends Emitter<ChannelEvents> {
   private call<T>(step: () => T, cb: Callback<T> | undefined): void {
     if (!this.clientOpen) throw new IllegalOperationError("Channel closed");
     const rec: CallRecord<T> = { ch: this, step, cb };
-    if (cb) this.pendingCallbacks.add(cb as Callback<never>);
+    if (cb) this.pendingCallbacks.add(rec as CallRecord<unknown>);
     this.broker.runtime.send(
       this.connection.client,
       this.connection.server,
@@ -614,7 +615,7 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal client side: a method's reply arrived. */
   clientReply(rec: CallRecord<unknown>, result: unknown): void {
     if (!rec.cb) return;
-    if (!this.pendingCallbacks.delete(rec.cb as Callback<never>)) return;
+    if (!this.pendingCallbacks.delete(rec)) return;
     rec.cb(null, result);
   }
 
@@ -654,7 +655,7 @@ export class Channel extends Emitter<ChannelEvents> {
     const wasOpen = this.clientOpen || this.pendingCallbacks.size > 0 || this.deliveryCallbacks.size > 0;
     this.clientOpen = false;
     const failure = err || AmqpError.fromText(info.code, info.text);
-    for (const cb of [...this.pendingCallbacks]) cb(failure, undefined as never);
+    for (const rec of [...this.pendingCallbacks]) rec.cb?.(failure, undefined as never);
     this.pendingCallbacks.clear();
     for (const [seq, cb] of this.confirmCallbacks) {
       this.confirmCallbacks.delete(seq);

@@ -105,3 +105,17 @@ describe("publishing, mandatory and confirms (reference B)", () => {
     expect(got.map((d) => d.body)).toEqual([...Array(50).keys()]);
   });
 });
+
+describe("method callbacks", () => {
+  it("one callback function passed to several calls is called once per reply", () => {
+    const w = world();
+    const oks: string[] = [];
+    const cb = (_e: unknown, ok: { queue: string }): void => {
+      oks.push(ok.queue);
+    };
+    w.ch.assertQueue("a", {}, cb);
+    w.ch.assertQueue("b", {}, cb);
+    w.run();
+    expect(oks).toEqual(["a", "b"]);
+  });
+});
