@@ -3,6 +3,7 @@ import type { Channel, Delivery } from "../amqp/channel.js";
 import type { Connection } from "../amqp/connection.js";
 import { AmqpError, REPLY } from "../amqp/errors.js";
 import type { FieldTable } from "../amqp/message.js";
+import type { RandomStream } from "../engine/random.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type {
   Done,
@@ -18,13 +19,17 @@ import type {
 
 export interface AmqpTransportOptions {
   readonly vhost?: string;
+  /** Draws the node of each new connection; without it, connections take the nodes in turn. */
+  readonly rng?: RandomStream;
 }
 
 /**
  * The RPC transport on the AMQP model's Channel API: one AMQP connection with one confirm-mode
- * channel per oslo connection. Connections spread over the broker's running nodes in turn (oslo
- * shuffles its host list per connection; a fixed rotation keeps runs reproducible), and a
- * reconnect goes to the next running node (kombu_failover_strategy round-robin).
+ * channel per oslo connection. Each new connection starts at a node drawn from `rng` (oslo
+ * `random.shuffle`s its host list per connection; a seeded stream keeps runs reproducible) and
+ * takes the first running node from there (kombu_failover_strategy round-robin). A fixed
+ * rotation would alias: every process opens its listener, SEND and reply connections in the same
+ * order, so with three nodes all reply queues would land on one node.
  */
 export class AmqpTransport implements Transport {
   private turn = 0;
@@ -39,6 +44,7 @@ export class AmqpTransport implements Transport {
   connect(name: string, onLost: (reason: string) => void): TransportConnection {
     const nodes = this.broker.runtime.nodes;
     let node = nodes[0];
+    if (this.options.rng !== undefined) this.turn = Math.floor(this.options.rng.next() * nodes.length);
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[(this.turn + i) % nodes.length]!;
       if (this.broker.runtime.isUp(n)) {

@@ -29,7 +29,7 @@ export const rpcExtension: WorldExtension = {
     const spec = world.scenario.rpc;
     if (spec === undefined) return;
     const binWidth = world.scenario.report?.binWidth ?? defaultBinWidth(world.end);
-    const system = new RpcSystem(world.sim, new AmqpTransport(world.broker), world.streams, spec, {
+    const system = new RpcSystem(world.sim, new AmqpTransport(world.broker, { rng: world.streams.stream("rpc/transport/nodes") }), world.streams, spec, {
       binWidth,
     });
     const first = spec.workload[0];
