@@ -127,10 +127,8 @@ describe.each(CONTINUOUS)("%s", (_name, d) => {
   });
   if (d.kind === "duration") {
     it("duration samples are whole, non-negative nanoseconds", () => {
-      for (const x of xs) {
-        expect(Number.isInteger(x)).toBe(true);
-        expect(x).toBeGreaterThanOrEqual(0);
-      }
+      const bad = xs.filter((x) => !Number.isInteger(x) || x < 0);
+      expect(bad.length).toBe(0);
     });
   }
 });
@@ -185,10 +183,8 @@ describe("distribution laws", () => {
     const d = parseDistribution("bernoulli(0.3)", "number");
     const xs = draw(d, N);
     let ones = 0;
-    for (const x of xs) {
-      expect(x === 0 || x === 1).toBe(true);
-      ones += x;
-    }
+    for (const x of xs) ones += x;
+    expect(xs.every((x) => x === 0 || x === 1)).toBe(true);
     expect(Math.abs(ones / N - 0.3)).toBeLessThan(4 * Math.sqrt((0.3 * 0.7) / N));
   });
   it("empirical(1ms:0.5, 5ms:0.3, 20ms:0.2) draws each value with its weight", () => {
