@@ -22,6 +22,24 @@ function matches(conn: string, client: string): boolean {
 }
 
 /**
+ * cluster.placement: clients connect to their named node. The broker's connect() takes a node;
+ * the clients do not pass one, so the extension fills it in from the placement map (an instance
+ * name "worker-2" falls back to its group "worker").
+ */
+function placeConnections(world: World): void {
+  const placement = world.scenario.cluster?.placement ?? {};
+  if (Object.keys(placement).length === 0) return;
+  const broker = world.broker;
+  const connect = broker.connect.bind(broker);
+  broker.connect = (options) => {
+    if (options.node !== undefined) return connect(options);
+    const group = options.name.replace(/-\d+$/, "");
+    const node = placement[options.name] ?? placement[group];
+    return connect(node === undefined ? options : { ...options, node });
+  };
+}
+
+/**
  * Wires the costed cluster into a world (issue 5): node failures reach the AMQP model, resource
  * alarms block publishing connections, cluster events become report markers, and the scenario's
  * faults are installed as objects that schedule their own events. Adds a `cluster` section to the
@@ -48,6 +66,7 @@ export const clusterExtension: WorldExtension = {
         throw new RunError("faults need a cluster: section (the free broker cannot fail)");
       return;
     }
+    placeConnections(world);
     const failures = new NodeFailureHandler(world.broker, rt);
     const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0, blockedSince: -1 };
     states.set(world, state);

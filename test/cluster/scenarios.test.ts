@@ -21,6 +21,25 @@ describe("cluster scenarios: headline outcomes", () => {
   });
 });
 
+describe("cluster scenarios: replicated queues", () => {
+  it("quorum-failover: the leader crash loses no message (confirmedLost = 0); the dead worker's unacked deliveries come back as duplicates", () => {
+    const r = run("quorum-failover");
+    expect(r.summary.counts.lost).toBe(0);
+    expect(r.fates.confirmedLost).toBe(0);
+    expect(r.fates.duplicates).toBeGreaterThan(0);
+    expect(r.fates.duplicates).toBeLessThanOrEqual(10); // at most worker-a's prefetch
+    expect(r.fates.redelivered).toBe(r.fates.duplicates);
+    expect(r.markers.map((m) => `${m.kind}@${m.time}`)).toEqual([
+      "crash@10",
+      "leader-elected@12",
+      "node-up@25",
+    ]);
+    // worker-b keeps consuming after the election
+    expect(r.summary.consumers["worker-b"]!.consumed).toBeGreaterThan(1000);
+    expect(r.fates.conserved).toBe(true);
+  });
+});
+
 describe("cluster scenarios: back-pressure", () => {
   it("memory-alarm-blocks-publishers: the alarm blocks the publisher for part of the run while the consumer never stops", () => {
     const r = run("memory-alarm-blocks-publishers");

@@ -82,6 +82,17 @@ faults:
     ]);
   });
 
+  it("placement names declared clients and cluster nodes", () => {
+    expect(
+      problems(
+        `${base}cluster: { nodes: 2, placement: { pub: rabbit-2, wrker: rabbit-1, worker: rabbit-9 } }\n`,
+      ),
+    ).toEqual([
+      '6:50 cluster.placement.wrker: no producer or consumer is named "wrker" (did you mean "worker"?)',
+      '6:75 cluster.placement.worker: node "rabbit-9" is not in the cluster (did you mean "rabbit-1"?)',
+    ]);
+  });
+
   it("faults need a cluster: section (the free broker cannot fail)", () => {
     expect(problems(`${base}faults: [{ at: 1m, killConnection: pub }]\n`)).toEqual([
       "6:10 faults.0: faults need a cluster: section (the free broker has no nodes, links or failures)",

@@ -113,6 +113,10 @@ export const clusterSchema = z
       "Backlog at which a queue process withholds credit from publishers (default 400).",
       1,
     ).default(400),
+    placement: z.record(z.string(), z.string()).default({}).meta({
+      description:
+        "Which node each client connects to: { producer-or-consumer name (or instance name-i): node }; default the first node.",
+    }),
     partitionHandling: z
       .enum(["ignore", "pause_minority", "pause_if_all_down", "autoheal"])
       .default("ignore")
@@ -313,6 +317,28 @@ export const clusterChecks: readonly SectionCheck[] = [
           ["cluster", "partitionHandling"],
           "pause_if_all_down needs pauseIfAllDown: { nodes: [...] }",
         );
+      }
+    }
+    const placement =
+      c !== null && typeof c === "object" ? (c as { placement?: unknown }).placement : undefined;
+    if (placement !== null && typeof placement === "object" && !Array.isArray(placement)) {
+      const clients = declaredClients(doc);
+      for (const [client, node] of Object.entries(placement as Record<string, unknown>)) {
+        if (!clients.has(client)) {
+          ctx.problem(
+            ["cluster", "placement"],
+            `no producer or consumer is named "${client}"${didYouMean(client, clients)}`,
+            {
+              key: client,
+            },
+          );
+        }
+        if (typeof node === "string" && !known.has(node)) {
+          ctx.problem(
+            ["cluster", "placement", client],
+            `node "${node}" is not in the cluster${didYouMean(node, known)}`,
+          );
+        }
       }
     }
     const net = doc.network;
