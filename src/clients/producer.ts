@@ -123,7 +123,10 @@ export class Producer {
       // the reply queue: exclusive to this connection and consumed without acks, as RabbitMQ's
       // direct reply-to behaves; named after the client so names are stable across runs
       ch.assertQueue(`reply.${this.name}`, { exclusive: true, autoDelete: true }, (err, ok) => {
-        if (err) return;
+        if (err) {
+          this.finish(); // the channel is closed; nothing more to publish
+          return;
+        }
         this.replyQueue = ok.queue;
         ch.consume(
           ok.queue,
