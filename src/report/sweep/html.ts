@@ -90,14 +90,12 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
   const latencySeries =
     ls.lines.length === 1
       ? percentiles.map((p) => seriesOf(p, base.points, p, p === latencyPath && result.spec.slo !== null))
-      : ls.lines.map((l) =>
-          seriesOf(`${latencyPath} ${l.label}`, l.points, latencyPath, result.spec.slo !== null),
-        );
+      : ls.lines.map((l) => seriesOf(l.label, l.points, latencyPath, result.spec.slo !== null));
   out["latency.svg"] = renderXyChart({
     id: "sweep-latency",
     title: `Latency vs ${d.path} (mean of ${result.spec.replications} replications, 95 % CI)`,
     xLabel: ax.label,
-    yLabel: "latency",
+    yLabel: ls.lines.length === 1 ? "latency" : `${latencyPath} (latency)`,
     xFormat: ax.format,
     yFormat: formatSeconds,
     series: latencySeries,
@@ -107,7 +105,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
   const { offered, throughput } = result.spec.analysis;
   if (first?.metrics[offered] !== undefined && first.metrics[throughput] !== undefined) {
     const tSeries: XySeries[] = ls.lines.map((l) => ({
-      label: ls.lines.length === 1 ? throughput : `${throughput} ${l.label}`,
+      label: ls.lines.length === 1 ? throughput : l.label,
       points: l.points
         .map(({ pt }) => ({ pt, x: pt.metrics[offered]!.mean, e: pt.metrics[throughput]! }))
         .sort((a, b) => a.x - b.x)
@@ -149,6 +147,10 @@ export function renderSweepHtml(result: SweepResult): string {
   const a = result.analysis;
   const answer: string[] = [];
   if (a.dimension !== null) {
+    if (s.vary.length > 1) {
+      const others = s.vary.filter((d) => d.path !== a.dimension).map((d) => `${d.path} = ${d.values[0]}`);
+      answer.push(`<li>Along ${esc(a.dimension)} with ${esc(others.join(", "))}:</li>`);
+    }
     answer.push(
       `<li>Knee of ${esc(s.analysis.latency)}: ${a.knee ? `<b>${esc(a.dimension)} = ${esc(a.knee.value)}</b>` : "none found (the curve has no pronounced bend)"}</li>`,
       `<li>Saturation (${esc(s.analysis.throughput)} below 95 % of ${esc(s.analysis.offered)}): ${a.saturation ? `<b>${esc(a.dimension)} = ${esc(a.saturation.value)}</b>` : "not reached in the swept range"}</li>`,
