@@ -8,4 +8,6 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "RabbitMQ 3.10.8 renews an x-expires lease on a redeclare and on a passive declare; the model does not",
   "single-active-consumer-ignores-priority":
     "classic SAC queue: RabbitMQ 3.10.8 keeps the first consumer active; the model picks the higher x-priority",
+  "e2e-destination-alternate-exchange":
+    "an exchange reached via an e2e binding that routes nowhere: RabbitMQ uses its AE, the model returns the message",
 };

@@ -5,6 +5,7 @@ import { edgeCases } from "./edges.js";
 import { exchangeCases } from "./exchanges.js";
 import { interplayCases } from "./interplay.js";
 import { moreCases } from "./more.js";
+import { probeCases } from "./probes.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
 
@@ -18,4 +19,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...moreCases,
   ...edgeCases,
   ...interplayCases,
+  ...probeCases,
 ];
