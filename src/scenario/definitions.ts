@@ -132,7 +132,9 @@ export function definitionsToScenarioYaml(defs: Definitions, name = "imported"):
     if (q.auto_delete) out.autoDelete = true;
     const args: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(q.arguments ?? {})) {
-      if (QUEUE_ARGS.has(k)) args[k] = withUnit(k, v);
+      if (k === "x-queue-type" && v !== "classic" && v !== "quorum") {
+        notes.push(`queue "${q.name}" is a ${String(v)} queue, modelled as a classic queue`);
+      } else if (QUEUE_ARGS.has(k)) args[k] = withUnit(k, v);
       else notes.push(`queue "${q.name}": argument ${k} is not modelled: left out`);
     }
     if (Object.keys(args).length > 0) out.arguments = args;
@@ -165,7 +167,10 @@ export function definitionsToScenarioYaml(defs: Definitions, name = "imported"):
     const out: Record<string, unknown> = { name: p.name };
     if (p.vhost !== "/") out.vhost = p.vhost;
     out.pattern = p.pattern;
-    if (p["apply-to"] && p["apply-to"] !== "all") out.applyTo = p["apply-to"];
+    // RabbitMQ 4 adds classic_queues / quorum_queues / streams: all are queues here
+    const applyTo = p["apply-to"] ?? "all";
+    if (applyTo === "exchanges") out.applyTo = "exchanges";
+    else if (applyTo !== "all") out.applyTo = "queues";
     if (p.priority) out.priority = p.priority;
     out.definition = definition;
     return out;

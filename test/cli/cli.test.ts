@@ -188,6 +188,8 @@ describe("amqpsim schema, list, report, import, --help", () => {
     expect(yaml).toContain("message-ttl: 1m");
     expect(yaml).toContain("x-max-length-bytes: 1048576B");
     expect(yaml).toMatch(/exchange "delayed" has type x-delayed-message/);
+    expect(yaml).toContain('queue "orders.dead" is a stream queue, modelled as a classic queue');
+    expect(yaml).toContain("applyTo: queues"); // RabbitMQ 4's classic_queues
     expect(cli("validate", file).code).toBe(0);
     expect(cli("run", file, "--out", join(tmp, "imp"), "--quiet", "--set", "duration=2s").code).toBe(0);
   });
