@@ -39,10 +39,17 @@ export interface CaseResult {
   readonly medianRate: number;
   /** Median wall-clock seconds per round. */
   readonly medianSeconds: number;
+  /**
+   * Median work units per CPU second of this process (user + system, all its threads). Steadier
+   * than the wall-clock rate when the machine is shared; GC helper threads count against it.
+   */
+  readonly medianCpuRate: number;
   readonly work: number;
   readonly rates: readonly number[];
   /** medianRate / baseline's medianRate, if the benchmark has a baseline. */
   readonly ratio?: number;
+  /** medianCpuRate / baseline's medianCpuRate: the steadier ratio on a shared machine. */
+  readonly cpuRatio?: number;
 }
 
 export interface BenchmarkResult {
@@ -58,30 +65,34 @@ export function median(xs: readonly number[]): number {
   return n % 2 === 1 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
-function timeOnce(c: BenchCase): { seconds: number; work: number } {
+function timeOnce(c: BenchCase): { seconds: number; cpuSeconds: number; work: number } {
   c.prepare?.();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const work = c.run();
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, work };
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, work };
 }
 
 export function runBenchmark(b: Benchmark, log: (line: string) => void = console.log): BenchmarkResult {
   const rounds = b.rounds ?? 5;
   const warmup = b.warmup ?? 1;
   for (let i = 0; i < warmup; i++) for (const c of b.cases) timeOnce(c);
-  const samples = new Map<string, { seconds: number[]; rates: number[]; work: number }>();
-  for (const c of b.cases) samples.set(c.name, { seconds: [], rates: [], work: 0 });
+  const samples = new Map<string, { seconds: number[]; rates: number[]; cpuRates: number[]; work: number }>();
+  for (const c of b.cases) samples.set(c.name, { seconds: [], rates: [], cpuRates: [], work: 0 });
   for (let r = 0; r < rounds; r++) {
     for (const c of b.cases) {
-      const { seconds, work } = timeOnce(c);
+      const { seconds, cpuSeconds, work } = timeOnce(c);
       const s = samples.get(c.name)!;
       s.seconds.push(seconds);
       s.rates.push(work / seconds);
+      s.cpuRates.push(work / cpuSeconds);
       s.work = work;
     }
   }
   const baseRate = b.baseline === undefined ? undefined : median(samples.get(b.baseline)?.rates ?? []);
+  const baseCpuRate = b.baseline === undefined ? undefined : median(samples.get(b.baseline)?.cpuRates ?? []);
   const cases: CaseResult[] = b.cases.map((c) => {
     const s = samples.get(c.name)!;
     const medianRate = median(s.rates);
@@ -90,10 +101,12 @@ export function runBenchmark(b: Benchmark, log: (line: string) => void = console
       unit: b.unit,
       medianRate,
       medianSeconds: median(s.seconds),
+      medianCpuRate: median(s.cpuRates),
       work: s.work,
       rates: s.rates,
     };
-    return baseRate === undefined || c.name === b.baseline ? base : { ...base, ratio: medianRate / baseRate };
+    if (baseRate === undefined || baseCpuRate === undefined || c.name === b.baseline) return base;
+    return { ...base, ratio: medianRate / baseRate, cpuRatio: base.medianCpuRate / baseCpuRate };
   });
   const result = { group: b.group, name: b.name, cases };
   for (const line of formatResult(result, rounds)) log(line);
@@ -112,9 +125,10 @@ export function formatResult(r: BenchmarkResult, rounds: number): string[] {
   const lines = [`[${r.group}] ${r.name}  (median of ${rounds})`];
   const width = Math.max(...r.cases.map((c) => c.name.length));
   for (const c of r.cases) {
-    const ratio = c.ratio === undefined ? "" : `  ratio ${c.ratio.toFixed(2)}x`;
+    const ratio =
+      c.ratio === undefined ? "" : `  ratio ${c.ratio.toFixed(2)}x (${c.cpuRatio?.toFixed(2)}x per cpu-s)`;
     lines.push(
-      `  ${c.name.padEnd(width)}  ${si(c.medianRate).padStart(9)} ${c.unit}/s  ${c.medianSeconds.toFixed(3)} s/run  (${si(c.work)} ${c.unit})${ratio}`,
+      `  ${c.name.padEnd(width)}  ${si(c.medianRate).padStart(9)} ${c.unit}/s  (${si(c.medianCpuRate)}/cpu-s)  ${c.medianSeconds.toFixed(3)} s/run  ${si(c.work)} ${c.unit}${ratio}`,
     );
   }
   return lines;
