@@ -1,6 +1,7 @@
 import type { LatencySummary, RunResult } from "../metrics/result.js";
 import { formatCount, formatRate, formatSeconds } from "./format.js";
 import { runLine } from "./key-numbers.js";
+import { rpcTextLines } from "./rpc/text.js";
 
 /**
  * The terminal summary, in the shape RabbitMQ PerfTest users know: rates first (published,
@@ -64,6 +65,7 @@ export function renderTextSummary(r: RunResult): string {
   }
   if (f.duplicates > 0 || f.redelivered > 0)
     lines.push(`redelivered: ${f.redelivered}, duplicated copies: ${f.duplicates}`);
+  lines.push(...rpcTextLines(r));
   if (r.markers.length > 0) {
     lines.push("", "events:");
     for (const m of r.markers.slice(0, 10)) {
