@@ -29,9 +29,15 @@ export const rpcExtension: WorldExtension = {
     const spec = world.scenario.rpc;
     if (spec === undefined) return;
     const binWidth = world.scenario.report?.binWidth ?? defaultBinWidth(world.end);
-    const system = new RpcSystem(world.sim, new AmqpTransport(world.broker, { rng: world.streams.stream("rpc/transport/nodes") }), world.streams, spec, {
-      binWidth,
-    });
+    const system = new RpcSystem(
+      world.sim,
+      new AmqpTransport(world.broker, { rng: world.streams.stream("rpc/transport/nodes") }),
+      world.streams,
+      spec,
+      {
+        binWidth,
+      },
+    );
     const first = spec.workload[0];
     const watch = first === undefined ? null : new FlowWatch(world.broker, system, first.name, 1);
     systems.set(world, { system, watch });
