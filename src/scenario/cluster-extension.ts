@@ -1,9 +1,12 @@
+import type { Queue } from "../amqp/queue.js";
+import type { HaPolicy } from "../amqp/replicated/mirrored.js";
 import { NodeFailureHandler } from "../amqp/replicated/node-failure.js";
 import { ClusterRuntime } from "../cluster/cluster-runtime.js";
 import { type ClientControl, forwardClusterMarkers } from "../faults/index.js";
 import type { JsonValue } from "../metrics/result.js";
 import type { WorldExtension } from "./extensions.js";
 import { buildFaults } from "./schema/faults.js";
+import { effectivePolicy } from "./topology-args.js";
 import { RunError, type World } from "./world.js";
 
 interface ClusterState {
@@ -19,6 +22,23 @@ const states = new WeakMap<World, ClusterState>();
 /** Connection names of a client group or instance ("pub" matches pub, pub-0, pub-1 ...). */
 function matches(conn: string, client: string): boolean {
   return conn === client || (conn.startsWith(`${client}-`) && /^\d+$/.test(conn.slice(client.length + 1)));
+}
+
+/**
+ * The ha-* keys of the policy applying to a queue, for classic mirrored queues. Mirroring was
+ * removed in RabbitMQ 4.0: from that version the keys are ignored (docs: "Classic Queue Mirroring").
+ */
+function haPolicyOf(world: World): (q: Queue) => HaPolicy | undefined {
+  const s = world.scenario;
+  if (Number.parseInt(s.broker.version, 10) >= 4) return () => undefined;
+  return (q) => {
+    const d = effectivePolicy(s.policies, q.vhost.name, q.name, "queues")?.definition;
+    const mode = d?.["ha-mode"];
+    if (d === undefined || mode === undefined) return undefined;
+    const params = d["ha-params"];
+    const policy: HaPolicy = { mode, syncMode: d["ha-sync-mode"] ?? "manual" };
+    return params === undefined ? policy : { ...policy, params };
+  };
 }
 
 /**
@@ -67,7 +87,7 @@ export const clusterExtension: WorldExtension = {
       return;
     }
     placeConnections(world);
-    const failures = new NodeFailureHandler(world.broker, rt);
+    const failures = new NodeFailureHandler(world.broker, rt, haPolicyOf(world));
     const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0, blockedSince: -1 };
     states.set(world, state);
     rt.setClientCounter((node) => failures.connectionsOn(node));

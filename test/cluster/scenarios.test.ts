@@ -40,6 +40,20 @@ describe("cluster scenarios: replicated queues", () => {
   });
 });
 
+describe("cluster scenarios: mirrored queues", () => {
+  it("mirrored-failover-loss: promoting the unsynchronised mirror loses the confirmed backlog published before it rejoined; ha-sync-mode automatic loses nothing", () => {
+    const r = run("mirrored-failover-loss");
+    // consumed 20/s: at 30 s the queue still holds messages from ~6 s on; those before 15 s are lost
+    expect(r.fates.lostByCause["mirror-promotion"]).toBeGreaterThan(850);
+    expect(r.fates.lostByCause["mirror-promotion"]).toBeLessThan(910);
+    expect(r.fates.confirmedLost).toBe(r.fates.lostByCause["mirror-promotion"]);
+    expect(r.markers.map((m) => m.kind)).toEqual(["crash", "node-up", "crash", "mirror-promoted"]);
+    const synced = run("mirrored-failover-loss", ["policies.0.definition.ha-sync-mode=automatic"]);
+    expect(synced.summary.counts.lost).toBe(0);
+    expect(synced.fates.conserved).toBe(true);
+  });
+});
+
 describe("cluster scenarios: back-pressure", () => {
   it("memory-alarm-blocks-publishers: the alarm blocks the publisher for part of the run while the consumer never stops", () => {
     const r = run("memory-alarm-blocks-publishers");

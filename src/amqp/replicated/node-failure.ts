@@ -4,6 +4,7 @@ import type { Connection } from "../connection.js";
 import type { LossCause } from "../fate.js";
 import type { QueuedMessage } from "../message.js";
 import type { Queue } from "../queue.js";
+import { type HaPolicy, MirroredQueues } from "./mirrored.js";
 import { QuorumQueues } from "./quorum.js";
 
 /**
@@ -28,12 +29,18 @@ export class NodeFailureHandler {
   private readonly confirmed = new Set<number>();
   private readonly recovered = new Map<Queue, QueuedMessage[]>();
   readonly quorum: QuorumQueues;
+  readonly mirrored: MirroredQueues;
 
   constructor(
     private readonly broker: Broker,
     private readonly cluster: ClusterRuntime,
+    /** The ha-* policy of a classic queue (mirrored queues exist up to RabbitMQ 3.13). */
+    haPolicy: (q: Queue) => HaPolicy | undefined = () => undefined,
   ) {
     this.quorum = new QuorumQueues(broker, cluster, cluster.config.quorumElectionTimeout);
+    this.mirrored = new MirroredQueues(broker, cluster, haPolicy, (q, qm) =>
+      this.lose(q, qm, "mirror-promotion"),
+    );
     broker.signals.confirmed.subscribe((s) => {
       if (s.ack) this.confirmed.add(s.msgId);
     });
@@ -48,20 +55,29 @@ export class NodeFailureHandler {
     return n;
   }
 
+  /** The node serving `q` now (replicated queues move). */
+  leaderOf(q: Queue): string {
+    return this.mirrored.leaderOf(q) ?? this.quorum.leaderOf(q);
+  }
+
   private queuesOn(node: string): Queue[] {
     const out: Queue[] = [];
     for (const vh of this.broker.vhosts.values()) {
-      for (const q of vh.queues.values()) if (this.quorum.leaderOf(q) === node && !q.deleted) out.push(q);
+      for (const q of vh.queues.values()) if (this.leaderOf(q) === node && !q.deleted) out.push(q);
     }
     return out;
   }
 
   private nodeDown(node: string): void {
     const all = this.queuesOn(node);
-    const queues = all.filter((q) => !QuorumQueues.isQuorum(q));
-    // 1. quorum queues led from here lose their leader (consumers detached until the election);
-    // consumers of other queues here are cancelled, so requeues below cannot dispatch to them
-    for (const q of all) if (QuorumQueues.isQuorum(q)) this.quorum.leaderDown(q);
+    // 1. replicated queues led from here move: a mirror is promoted at once, quorum replicas
+    // elect a leader (consumers detached until then); consumers of the other queues here are
+    // cancelled, so requeues below cannot dispatch to them
+    const queues: Queue[] = [];
+    for (const q of all) {
+      if (QuorumQueues.isQuorum(q)) this.quorum.leaderDown(q);
+      else if (!(this.mirrored.isMirrored(q) && this.mirrored.leaderDown(q))) queues.push(q);
+    }
     for (const q of queues) {
       for (const c of [...q.consumers]) c.channel.serverCancel(c);
       q.consumers.length = 0;
@@ -105,6 +121,7 @@ export class NodeFailureHandler {
 
   private nodeUp(node: string): void {
     this.quorum.nodeUp();
+    this.mirrored.nodeUp(node);
     for (const q of this.queuesOn(node)) {
       const kept = this.recovered.get(q);
       if (kept === undefined) continue;
