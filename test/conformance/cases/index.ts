@@ -6,6 +6,7 @@ import { exchangeCases } from "./exchanges.js";
 import { interplayCases } from "./interplay.js";
 import { moreCases } from "./more.js";
 import { probeCases } from "./probes.js";
+import { probeCases2 } from "./probes2.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
 
@@ -20,4 +21,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...edgeCases,
   ...interplayCases,
   ...probeCases,
+  ...probeCases2,
 ];

@@ -1,0 +1,162 @@
+import type { ConformanceCase } from "../case.js";
+import { gets, publishTo, routingCase } from "./helpers.js";
+
+/** Second batch of probes: argument equivalence on redeclare, zero length limits, odd keys. */
+export const probeCases2: readonly ConformanceCase[] = [
+  {
+    name: "exchange-redeclare-arguments",
+    rule: "an exchange redeclare must repeat its alternate-exchange (else 406); other arguments are not compared",
+    source: "C. Declaration rules; rabbit_exchange.erl assert_equivalence",
+    channels: { A: {}, B: {}, C: {}, D: {} },
+    topology: {
+      exchanges: [{ name: "x", type: "direct", arguments: { "alternate-exchange": "ae1", "x-custom": "a" } }],
+    },
+    steps: [
+      {
+        op: "declareExchange",
+        ch: "A",
+        name: "x",
+        type: "direct",
+        arguments: { "alternate-exchange": "ae1", "x-custom": "b" },
+      },
+      {
+        op: "declareExchange",
+        ch: "B",
+        name: "x",
+        type: "direct",
+        arguments: { "alternate-exchange": "ae1" },
+      },
+      {
+        op: "declareExchange",
+        ch: "C",
+        name: "x",
+        type: "direct",
+        arguments: { "alternate-exchange": "ae2" },
+      },
+      { op: "declareExchange", ch: "D", name: "x", type: "direct" },
+    ],
+  },
+  {
+    name: "queue-redeclare-custom-argument",
+    rule: "a queue redeclare compares the x-arguments RabbitMQ knows (else 406); unknown ones are not compared",
+    source: "C. Declaration rules; rabbit_amqqueue.erl assert_args_equivalence",
+    channels: { A: {}, B: {}, C: {}, D: {} },
+    topology: { queues: [{ name: "q", arguments: { "x-custom": 1, "x-max-length": 5 } }] },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "q", arguments: { "x-custom": 2, "x-max-length": 5 } },
+      { op: "declareQueue", ch: "B", name: "q", arguments: { "x-max-length": 5 } },
+      {
+        op: "declareQueue",
+        ch: "C",
+        name: "q",
+        arguments: { "x-custom": 1, "x-max-length": 5, "x-expires": 60000 },
+      },
+      { op: "declareQueue", ch: "D", name: "q", arguments: { "x-custom": 1 } },
+    ],
+  },
+  {
+    name: "maxlen-zero",
+    rule: "x-max-length 0: drop-head keeps nothing (acked), reject-publish refuses everything (nacked)",
+    source: "E. Max length; docs/maxlength/index.md",
+    channels: { A: { confirm: true }, C: {} },
+    topology: {
+      queues: [
+        { name: "drop", arguments: { "x-max-length": 0 } },
+        { name: "refuse", arguments: { "x-max-length": 0, "x-overflow": "reject-publish" } },
+        { name: "drop-consumed", arguments: { "x-max-length": 0 } },
+      ],
+    },
+    steps: [
+      { op: "consume", ch: "C", queue: "drop-consumed", tag: "c1", noAck: true },
+      ...publishTo("drop", ["m1"], undefined, "A"),
+      ...publishTo("refuse", ["m2"], undefined, "A"),
+      ...publishTo("drop-consumed", ["m3"], undefined, "A"),
+      { op: "check", queues: ["drop", "refuse", "drop-consumed"] },
+    ],
+  },
+  routingCase({
+    name: "topic-leading-and-trailing-empty-words",
+    rule: "topic keys '.a' and 'a.' have an empty first / last word that '*' matches and '#' absorbs",
+    source: "A. Topic; rabbit_db_topic_exchange.erl split_topic_key_binary/1",
+    exchange: { name: "t", type: "topic" },
+    bindings: [
+      { queue: "*.a", key: "*.a" },
+      { queue: ".a", key: ".a" },
+      { queue: "#.a", key: "#.a" },
+      { queue: "a", key: "a" },
+      { queue: "*.*", key: "*.*" },
+      { queue: "*", key: "*" },
+    ],
+    messages: [
+      { msg: "lead", key: ".a" },
+      { msg: "trail", key: "a." },
+      { msg: "both", key: ".a." },
+      { msg: "dots", key: ".." },
+    ],
+  }),
+  routingCase({
+    name: "headers-bool-and-number",
+    rule: "a boolean header never equals a number binding value, and true never equals 'true'",
+    source: "A. Headers; rabbit_exchange_type_headers.erl",
+    exchange: { name: "h", type: "headers" },
+    bindings: [
+      { queue: "one", key: "", arguments: { f: 1 } },
+      { queue: "true", key: "", arguments: { f: true } },
+      { queue: "zero", key: "", arguments: { f: 0 } },
+      { queue: "false", key: "", arguments: { f: false } },
+    ],
+    messages: [
+      { msg: "m-true", key: "", props: { headers: { f: true } } },
+      { msg: "m-false", key: "", props: { headers: { f: false } } },
+      { msg: "m-one", key: "", props: { headers: { f: 1 } } },
+      { msg: "m-str", key: "", props: { headers: { f: "true" } } },
+    ],
+  }),
+  {
+    name: "server-named-queues-distinct",
+    rule: "each queue.declare with name '' creates a new queue with its own amq.gen- name",
+    source: "C. Declaration rules; tutorials/amqp-concepts#queues",
+    channels: { A: { conn: "A" }, B: { conn: "B" } },
+    steps: [
+      { op: "declareQueue", ch: "A", name: "", as: "first" },
+      { op: "declareQueue", ch: "A", name: "", as: "second", exclusive: true },
+      ...publishTo("first", ["m1"], undefined, "A"),
+      ...publishTo("second", ["m2"], undefined, "A"),
+      { op: "check", queues: ["first", "second"], conn: "A" },
+      { op: "closeConnection", conn: "A" },
+      { op: "check", queues: ["first", "second"], conn: "B" },
+    ],
+  },
+  {
+    name: "auto-delete-queue-survives-one-of-two-channels",
+    rule: "an auto-delete queue stays while any consumer remains; it goes with the last one",
+    source: "C. Auto-delete queue; docs/queues.md#temporary-queues",
+    channels: { A: {}, B: {} },
+    topology: { queues: [{ name: "ad", autoDelete: true }] },
+    steps: [
+      { op: "consume", ch: "A", queue: "ad", tag: "c1" },
+      { op: "consume", ch: "B", queue: "ad", tag: "c2" },
+      { op: "closeChannel", ch: "B" },
+      { op: "check", queues: ["ad"] },
+      { op: "cancel", ch: "A", tag: "c1" },
+      { op: "check", queues: ["ad"] },
+    ],
+  },
+  {
+    name: "priority-requeue-on-channel-close",
+    rule: "unacked messages of a priority queue requeued by a channel close return to their priority levels",
+    source: "E. Priority queues + D. Automatic requeue; docs/priority.md, docs/confirms.md",
+    channels: { A: {}, P: {} },
+    topology: { queues: [{ name: "q", arguments: { "x-max-priority": 9 } }] },
+    steps: [
+      { op: "publish", ch: "P", exchange: "", key: "q", msg: "p9", props: { priority: 9 } },
+      { op: "publish", ch: "P", exchange: "", key: "q", msg: "p5", props: { priority: 5 } },
+      { op: "publish", ch: "P", exchange: "", key: "q", msg: "p1", props: { priority: 1 } },
+      { op: "qos", ch: "A", prefetch: 2 },
+      { op: "consume", ch: "A", queue: "q", tag: "c1" },
+      { op: "publish", ch: "P", exchange: "", key: "q", msg: "p7", props: { priority: 7 } },
+      { op: "closeChannel", ch: "A" },
+      ...gets("q", 5, { ch: "P" }),
+    ],
+  },
+];
