@@ -204,3 +204,27 @@ describe("topology rules", () => {
     ]);
   });
 });
+
+describe("impossible values", () => {
+  it("bursts every 0 s, a 0 s ramp, a 0/s rate and a 0 s run are refused with the reason", () => {
+    const ps = problems(
+      GOOD.replace("duration: 10s", "duration: 0s").replace(
+        "rate: 10/s }]",
+        "rate: 0/s }, { name: b, exchange: '', routingKey: q, bursts: { size: 5, every: 0s } }, { name: r, exchange: '', routingKey: q, ramp: { from: 1/s, to: 5/s, over: 0ms } }]",
+      ),
+    );
+    expect(ps.map((p) => `${p.path}: ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        "duration: must be more than 0: a run of 0 s simulates nothing",
+        "producers.0.rate: must be more than 0: use schedule: for pauses",
+        "producers.1.bursts.every: must be more than 0: bursts every 0 s would never end",
+        "producers.2.ramp.over: must be more than 0: a ramp over 0 s is a step: use schedule:",
+      ]),
+    );
+  });
+
+  it("prefetch is a 16-bit field", () => {
+    const ps = problems(GOOD.replace("processing: exp(5ms)", "processing: exp(5ms), prefetch: 70000"));
+    expect(ps.map((p) => p.path)).toEqual(["consumers.0.prefetch"]);
+  });
+});

@@ -79,6 +79,10 @@ export const distribution = (kind: "duration" | "size" | "number", description?:
     (text) => parseDistribution(text, kind),
   );
 
+/** `schema` (a unit field) must resolve to a value > 0; `why` says what zero would mean. */
+export const positive = <T extends z.ZodType<number>>(schema: T, why: string) =>
+  schema.refine((v: number) => v > 0, { message: `must be more than 0: ${why}` });
+
 /** A probability in [0, 1]. */
 export const probability = (description: string) =>
   z.number().min(0, "a probability is at least 0").max(1, "a probability is at most 1").meta({ description });

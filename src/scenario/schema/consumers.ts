@@ -21,7 +21,9 @@ export const consumerSchema = z
     count: count("Identical consumer instances, each with its own connection and channel.", 1).default(1),
     vhost: vhostName(),
     queue: z.string().meta({ description: "Queue to consume from." }),
-    prefetch: count("basic.qos prefetch count per consumer; 0 = unlimited.").default(0),
+    prefetch: count("basic.qos prefetch count per consumer; 0 = unlimited.")
+      .max(65535, "basic.qos prefetch-count is a 16-bit field: at most 65535")
+      .default(0),
     ack: z
       .enum(["manual", "auto"])
       .default("manual")

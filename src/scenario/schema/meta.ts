@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { duration } from "./common.js";
+import { duration, positive } from "./common.js";
 
 /**
  * RabbitMQ versions whose behaviour the model knows. Quoted in YAML: an unquoted 3.10 is the
@@ -60,7 +60,10 @@ export const metaShape = {
     .max(Number.MAX_SAFE_INTEGER)
     .default(1)
     .meta({ description: "Seed of every random stream; same scenario + seed = same result." }),
-  duration: duration("Simulated time the run lasts, e.g. 30s or 10m."),
+  duration: positive(
+    duration("Simulated time the run lasts, e.g. 30s or 10m."),
+    "a run of 0 s simulates nothing",
+  ),
   stop: stopSection.optional(),
   broker: brokerSection,
   report: reportSection.optional(),

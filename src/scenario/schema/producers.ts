@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { parseDuration } from "../../engine/units.js";
-import { count, distribution, duration, entityName, rate, table, vhostName } from "./common.js";
+import { count, distribution, duration, entityName, positive, rate, table, vhostName } from "./common.js";
 import { Declared } from "./references.js";
 import { checkUniqueNames, checkWindow, records, type SectionCheck, str, tryParse } from "./section.js";
 
@@ -32,7 +32,7 @@ export const producerSchema = z
       .optional()
       .meta({ description: "Routing keys chosen at random: a list (uniform) or a map of key: weight." }),
     // how often: exactly one of rate / bursts / ramp / schedule
-    rate: rate("Constant publish rate per instance.").optional(),
+    rate: positive(rate("Constant publish rate per instance."), "use schedule: for pauses").optional(),
     arrivals: z
       .enum(["constant", "poisson"])
       .default("constant")
@@ -40,7 +40,7 @@ export const producerSchema = z
     bursts: z
       .strictObject({
         size: count("Messages per burst.", 1),
-        every: duration("Time between burst starts."),
+        every: positive(duration("Time between burst starts."), "bursts every 0 s would never end"),
       })
       .optional()
       .meta({ description: "Publish `size` messages back to back every `every`." }),
@@ -48,7 +48,7 @@ export const producerSchema = z
       .strictObject({
         from: rate("Rate at the producer's start."),
         to: rate("Rate at the end of the ramp (then held)."),
-        over: duration("Ramp length."),
+        over: positive(duration("Ramp length."), "a ramp over 0 s is a step: use schedule:"),
       })
       .optional()
       .meta({ description: "Rate rising (or falling) linearly." }),
