@@ -1097,11 +1097,10 @@ export class Channel extends Emitter<ChannelEvents> {
       ];
       for (const [arg, got, cur] of cmp)
         if (got !== cur) throw inequivalent("exchange", name, vh.name, arg, got, cur);
-      if (canonical(args) !== canonical(existing.args)) {
-        throw new AmqpError(
-          REPLY.PRECONDITION_FAILED,
-          `inequivalent arg 'arguments' for exchange '${name}' in vhost '${vh.name}'`,
-        );
+      // rabbit_exchange:assert_equivalence compares only alternate-exchange among the arguments
+      const ae = "alternate-exchange";
+      if (canonical(args[ae]) !== canonical(existing.args[ae])) {
+        throw inequivalent("exchange", name, vh.name, ae, args[ae], existing.args[ae]);
       }
       return { exchange: name };
     }
@@ -1124,14 +1123,16 @@ export class Channel extends Emitter<ChannelEvents> {
     const existing = requested === "" ? undefined : vh.queues.get(requested);
     if (existing) {
       this.checkOwner(existing);
+      // rabbit_amqqueue:assert_equivalence: exclusive access (strict: the exclusive flag must match,
+      // else 405), then durable, auto_delete, then only the x-arguments RabbitMQ knows, in its order
+      if (exclusive !== existing.exclusive) throw locked(requested, vh.name);
       const cmp: [string, unknown, unknown][] = [
         ["durable", durable, existing.durable],
-        ["exclusive", exclusive, existing.exclusive],
         ["auto_delete", autoDelete, existing.autoDelete],
       ];
       for (const [arg, got, cur] of cmp)
         if (got !== cur) throw inequivalent("queue", requested, vh.name, arg, got, cur);
-      for (const k of new Set([...Object.keys(args), ...Object.keys(existing.args)])) {
+      for (const k of QUEUE_DECLARE_ARGS) {
         if (canonical(args[k]) !== canonical(existing.args[k])) {
           throw inequivalent("queue", requested, vh.name, k, args[k], existing.args[k]);
         }
@@ -1220,6 +1221,28 @@ interface CallRecord<T> {
 }
 
 const EMPTY: string[] = [];
+
+/** rabbit_amqqueue:declare_args() (3.10): the x-arguments a redeclare must repeat exactly. */
+const QUEUE_DECLARE_ARGS = [
+  "x-expires",
+  "x-message-ttl",
+  "x-dead-letter-exchange",
+  "x-dead-letter-routing-key",
+  "x-max-length",
+  "x-max-length-bytes",
+  "x-max-in-memory-length",
+  "x-max-in-memory-bytes",
+  "x-max-priority",
+  "x-overflow",
+  "x-queue-mode",
+  "x-single-active-consumer",
+  "x-queue-type",
+  "x-quorum-initial-group-size",
+  "x-max-age",
+  "x-stream-max-segment-size-bytes",
+  "x-initial-cluster-size",
+  "x-queue-leader-locator",
+] as const;
 const NO_OPTIONS: PublishOptions = Object.freeze({});
 const NO_PROPERTIES: MessageProperties = Object.freeze({});
 

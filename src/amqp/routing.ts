@@ -18,10 +18,11 @@ export interface RouteResult {
 }
 
 /**
- * Routes a message through `exchange`, its exchange-to-exchange bindings (each exchange once:
- * cycles stop) and, if no queue was found, along the alternate-exchange chain until a queue is
- * found, the chain ends, or an AE repeats (docs/ae.md). Every key in `keys` (routing key + CC +
- * BCC, docs/sender-selected.md) is routed.
+ * Routes a message as rabbit_exchange:route/2 does: a worklist of exchanges, each visited once per
+ * decision (e2e cycles stop, docs/e2e.md); an exchange whose own bindings match nothing passes the
+ * message to its alternate exchange, if that exists and was not visited yet (docs/ae.md; so AEs
+ * chain, loops stop, and an exchange reached over an e2e binding uses its own AE). Every key in
+ * the routing key + CC + BCC (docs/sender-selected.md) is routed at every exchange.
  */
 export class Router {
   private epoch = 0;
@@ -42,20 +43,7 @@ export class Router {
     if (r.bindings.length > 0) r.bindings.length = 0;
     if (r.alternates.length > 0) r.alternates.length = 0;
     r.visited = 0;
-    const epoch = ++this.epoch;
-    this.visit(vhost, exchange, routingKey, extraKeys, headers, collectBindings, epoch);
-    if (r.queues.length > 0) return r;
-    let ae = exchange.alternate;
-    const tried = new Set<string>([exchange.name]);
-    while (ae !== undefined && !tried.has(ae)) {
-      tried.add(ae);
-      const x = vhost.exchanges.get(ae);
-      if (!x) break; // RabbitMQ logs a warning and drops
-      r.alternates.push(ae);
-      this.visit(vhost, x, routingKey, extraKeys, headers, collectBindings, epoch);
-      if (r.queues.length > 0) break;
-      ae = x.alternate;
-    }
+    this.visit(vhost, exchange, routingKey, extraKeys, headers, collectBindings, ++this.epoch);
     return r;
   }
 
@@ -76,6 +64,16 @@ export class Router {
     r.visited += x.router.route(routingKey, headers, tmp);
     for (let i = 0; i < extraKeys.length; i++) r.visited += x.router.route(extraKeys[i]!, headers, tmp);
     const end = tmp.length;
+    if (end === start) {
+      // rabbit_exchange process_alternate: only when this exchange itself matched nothing
+      const ae = x.alternate;
+      const a = ae === undefined ? undefined : vhost.exchanges.get(ae);
+      if (a !== undefined && a.routeMark !== epoch) {
+        r.alternates.push(a.name);
+        this.visit(vhost, a, routingKey, extraKeys, headers, collect, epoch);
+      }
+      return;
+    }
     for (let i = start; i < end; i++) {
       const b = tmp[i]!;
       if (b.destinationKind === "queue") {

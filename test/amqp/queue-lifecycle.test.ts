@@ -311,3 +311,40 @@ describe("connection-level errors and deleted queues", () => {
     expect(count).toBe(1);
   });
 });
+
+describe("redeclare equivalence (rabbit_amqqueue / rabbit_exchange assert_equivalence)", () => {
+  it("a queue redeclared with another exclusive flag is 405 RESOURCE_LOCKED, not 406", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    let code = 0;
+    w.ch.assertQueue("q", { exclusive: true }, (e) => {
+      code = e!.code;
+    });
+    w.run();
+    expect(code).toBe(405);
+  });
+
+  it("a queue redeclare compares only the x-arguments RabbitMQ knows", () => {
+    const w = world();
+    w.ch.assertQueue("q", { arguments: { "x-custom": 1, "x-max-length": 5 } });
+    const results: number[] = [];
+    w.ch.assertQueue("q", { arguments: { "x-custom": 2, "x-max-length": 5 } }, (e) =>
+      results.push(e ? e.code : 200),
+    );
+    w.ch.assertQueue("q", { arguments: { "x-max-length": 6 } }, (e) => results.push(e ? e.code : 200));
+    w.run();
+    expect(results).toEqual([200, 406]);
+  });
+
+  it("an exchange redeclare compares alternate-exchange but no other argument", () => {
+    const w = world();
+    w.ch.assertExchange("x", "direct", { alternateExchange: "a", arguments: { other: 1 } });
+    const results: number[] = [];
+    w.ch.assertExchange("x", "direct", { alternateExchange: "a", arguments: { other: 2 } }, (e) =>
+      results.push(e ? e.code : 200),
+    );
+    w.ch.assertExchange("x", "direct", { alternateExchange: "b" }, (e) => results.push(e ? e.code : 200));
+    w.run();
+    expect(results).toEqual([200, 406]);
+  });
+});

@@ -260,3 +260,50 @@ describe("exchanges and routing (reference A)", () => {
     expect(bodies(got)).toEqual(["1", "2"]);
   });
 });
+
+describe("alternate exchanges along e2e paths (rabbit_exchange:route)", () => {
+  it("an exchange reached over an e2e binding that routes nowhere uses its own alternate exchange", () => {
+    const w = world();
+    w.ch.assertExchange("front", "fanout");
+    w.ch.assertExchange("inner", "direct", { alternateExchange: "inner-ae" });
+    w.ch.assertExchange("inner-ae", "fanout");
+    w.ch.bindExchange("inner", "front", "");
+    w.ch.assertQueue("caught");
+    w.ch.bindQueue("caught", "inner-ae", "");
+    const got = collect(w.ch, "caught", { noAck: true });
+    w.ch.publish("front", "nomatch", { bytes: 1 });
+    w.run();
+    expect(got.length).toBe(1);
+  });
+
+  it("an exchange whose e2e binding matched does not use its own AE, even if no queue is found", () => {
+    const w = world();
+    w.ch.assertExchange("front", "fanout", { alternateExchange: "front-ae" });
+    w.ch.assertExchange("front-ae", "fanout");
+    w.ch.assertExchange("dead-end", "direct");
+    w.ch.bindExchange("dead-end", "front", "");
+    w.ch.assertQueue("caught");
+    w.ch.bindQueue("caught", "front-ae", "");
+    const returns: number[] = [];
+    w.ch.on("return", (m) => returns.push(m.fields.replyCode));
+    w.ch.publish("front", "k", { bytes: 1 }, { mandatory: true });
+    w.run();
+    expect(w.broker.vhost("/").queues.get("caught")!.messageCount).toBe(0);
+    expect(returns).toEqual([312]);
+  });
+
+  it("a dead-lettered message its DLX cannot route goes to the DLX's alternate exchange", () => {
+    const w = world();
+    w.ch.assertExchange("dlx", "direct", { alternateExchange: "dl-ae" });
+    w.ch.assertExchange("dl-ae", "fanout");
+    w.ch.assertQueue("parking");
+    w.ch.bindQueue("parking", "dl-ae", "");
+    w.ch.assertQueue("q", { arguments: { "x-dead-letter-exchange": "dlx" } });
+    const c = collect(w.ch, "q");
+    w.ch.sendToQueue("q", { bytes: 1 });
+    w.run();
+    w.ch.reject(c[0]!, false);
+    w.run();
+    expect(w.broker.vhost("/").queues.get("parking")!.messageCount).toBe(1);
+  });
+});
