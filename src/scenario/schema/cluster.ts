@@ -128,6 +128,12 @@ export const clusterSchema = z
       })
       .optional()
       .meta({ description: "For pause_if_all_down: the nodes to watch and the recovery action." }),
+    crashDetection: duration(
+      "How long clients take to notice their node crashed: 0s when the OS resets the connections, else about the heartbeat timeout (default 0s).",
+    ).prefault("0s"),
+    quorumElectionTimeout: duration(
+      "Time for a quorum queue's replicas to elect a new leader (default 2s).",
+    ).prefault("2s"),
     netTicktime: duration("How long nodes take to notice a partition (net_ticktime, default 60s).").prefault(
       "60s",
     ),
@@ -264,6 +270,8 @@ export function toClusterConfig(
     partitionHandling: cluster.partitionHandling,
     netTicktime: cluster.netTicktime,
     restartTime: cluster.restartTime,
+    crashDetection: cluster.crashDetection,
+    quorumElectionTimeout: cluster.quorumElectionTimeout,
     creditLimit: cluster.creditLimit,
   };
   return cluster.pauseIfAllDown === undefined
