@@ -24,12 +24,16 @@ export interface RunScenarioOptions {
   readonly onProgress?: (p: RunProgress) => void;
   /** Runaway guard: stop after this many events (default 2e9). */
   readonly maxEvents?: number;
+  /** Fail the run when this many events run without simulated time advancing (default 2e7). */
+  readonly stuckEvents?: number;
   /** Called once the world is built, before it starts: extra subscribers (sweeps' steady-state collector). */
   readonly onWorld?: (world: World) => void;
 }
 
 /** Events per slice of the run loop: progress granularity without per-event overhead. */
 const SLICE_EVENTS = 250_000;
+/** Events at one instant after which a run is declared stuck (a loop that never lets time pass). */
+const STUCK_EVENTS = 20_000_000;
 
 /**
  * Runs a validated scenario: builds the world, subscribes the metrics collector, declares the
@@ -54,10 +58,21 @@ export function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): 
   const slice = Math.max(1, Math.floor(world.end / 200));
   let events = 0;
   let stopReason = "until";
+  const stuck = opts.stuckEvents ?? STUCK_EVENTS;
+  let lastNow = -1;
+  let eventsAtLastNow = 0;
   while (sim.now < world.end) {
     const until = Math.min(world.end, sim.now + slice);
-    const out = sim.run({ until, maxEvents: Math.min(SLICE_EVENTS, maxEvents - events) });
+    const out = sim.run({ until, maxEvents: Math.min(SLICE_EVENTS, stuck, maxEvents - events) });
     events += out.events;
+    if (sim.now !== lastNow) {
+      lastNow = sim.now;
+      eventsAtLastNow = events;
+    } else if (events - eventsAtLastNow > stuck) {
+      throw new RunError(
+        `simulated time is stuck at ${sim.now / 1e9} s: ${stuck} events ran without time advancing (a zero-delay loop, e.g. nack with requeue and a processing time of 0, or millions of messages published at one instant on a free broker)`,
+      );
+    }
     opts.onProgress?.({ now: sim.now, end: world.end, events });
     if (out.reason === "stopped") {
       stopReason = setupError === undefined ? "drained" : "error";

@@ -173,3 +173,17 @@ policies: [{ name: p, pattern: "^ord", definition: { max-length: 10, dead-letter
     });
   });
 });
+
+describe("runaway guard", () => {
+  it("a zero-delay loop (nack with requeue, no processing time) fails the run instead of hanging", () => {
+    const s = scenario(`name: loop
+duration: 1s
+queues: [{ name: q }]
+producers: [{ name: p, exchange: "", routingKey: q, messages: 1 }]
+consumers: [{ name: c, queue: q, processing: 0ms, nack: { probability: 1, requeue: true } }]
+`);
+    expect(() => runScenario(s, { stuckEvents: 50_000 })).toThrow(
+      /simulated time is stuck at 0 s: 50000 events/,
+    );
+  });
+});
