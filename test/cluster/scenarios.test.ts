@@ -1,9 +1,56 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { renderExtrasText } from "../../src/cli/extras.js";
+import type { RunResult } from "../../src/metrics/result.js";
+import { renderTextSummary } from "../../src/report/index.js";
 import { loadScenarioFile } from "../../src/scenario/load-file.js";
 import { runScenario } from "../../src/scenario/run.js";
 
-const run = (name: string, sets: string[] = []) =>
-  runScenario(loadScenarioFile(`scenarios/cluster/${name}.yaml`, { sets }));
+const cache = new Map<string, RunResult>();
+/** Runs scenarios/cluster/<name>.yaml once per set of overrides. */
+const run = (name: string, sets: string[] = []): RunResult => {
+  const key = [name, ...sets].join(" ");
+  let r = cache.get(key);
+  if (r === undefined) {
+    r = runScenario(loadScenarioFile(`scenarios/cluster/${name}.yaml`, { sets }));
+    cache.set(key, r);
+  }
+  return r;
+};
+
+const NAMES = readdirSync("scenarios/cluster")
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""))
+  .sort();
+
+/** As test/scenario/scenarios.test.ts: numbers become "#", so goldens check structure and kinds. */
+function normalise(text: string): string {
+  return text
+    .replace(/\d+(\.\d+)?(e[+-]?\d+)?[A-Za-zµ]*/g, "#")
+    .replace(/#(\s*#)+/g, "#")
+    .replace(/[ \t]+/g, " ")
+    .replace(/ +$/gm, "");
+}
+
+describe("cluster scenarios: golden summaries", () => {
+  for (const name of NAMES) {
+    it(`${name}: opens with a comment, conserves fates, matches test/cluster/golden/${name}.txt`, () => {
+      expect(readFileSync(`scenarios/cluster/${name}.yaml`, "utf8")).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/schema\/scenario\.schema\.json\n#\n# \S/,
+      );
+      const r = run(name);
+      expect(r.fates.conserved).toBe(true);
+      expect(r.markers.length).toBeGreaterThan(0); // its faults are on the time axes
+      const text = normalise(renderTextSummary(r) + renderExtrasText(r));
+      const file = `test/cluster/golden/${name}.txt`;
+      if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+        mkdirSync("test/cluster/golden", { recursive: true });
+        writeFileSync(file, text);
+      }
+      expect(text).toBe(readFileSync(file, "utf8"));
+    });
+  }
+});
 
 describe("cluster scenarios: headline outcomes", () => {
   it("node-crash-classic: the transient queue loses its whole backlog, all of it confirmed; the durable queue loses no confirmed message and recovers the rest", () => {
