@@ -162,6 +162,8 @@ export class Channel extends Emitter<ChannelEvents> {
     this.broker = connection.broker;
     this.vhost = connection.vhost;
     this.proc = { node: connection.node, key: `channel:${connection.name}/${id}` };
+    // opened by a client that has not yet learnt its connection died: the broker ignores its frames
+    if (!connection.brokerOpen) this.brokerOpen = false;
   }
 
   // =============================================================== client API
