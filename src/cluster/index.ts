@@ -6,4 +6,5 @@ export * from "./disk.js";
 export * from "./free-runtime.js";
 export * from "./memory.js";
 export * from "./network.js";
+export * from "./reconnect.js";
 export * from "./runtime.js";
