@@ -346,7 +346,9 @@ export class Queue {
 
   addConsumer(c: Consumer): void {
     let i = this.consumers.length;
-    while (i > 0 && this.consumers[i - 1]!.priority < c.priority) i--;
+    // single active consumer (classic): the first registered stays active whatever the priority;
+    // the next in registration order takes over (docs/consumers.md#single-active-consumer)
+    if (!this.parsed.singleActiveConsumer) while (i > 0 && this.consumers[i - 1]!.priority < c.priority) i--;
     this.consumers.splice(i, 0, c);
     this.touch();
     this.dispatch();

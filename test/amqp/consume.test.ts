@@ -338,3 +338,15 @@ describe("consuming, acks and redelivery (reference D)", () => {
     expect(w.broker.finish().total.acked).toBe(1);
   });
 });
+
+describe("single active consumer and priorities (classic queues)", () => {
+  it("a later consumer with a higher priority does not take over a classic single-active-consumer queue", () => {
+    const w = world();
+    w.ch.assertQueue("q", { arguments: { "x-single-active-consumer": true } });
+    const first = collect(w.ch, "q", { noAck: true });
+    const high = collect(w.ch, "q", { noAck: true, priority: 10 });
+    fill(w, "q", 2);
+    w.run();
+    expect([first.length, high.length]).toEqual([2, 0]);
+  });
+});

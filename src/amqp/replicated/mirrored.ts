@@ -65,7 +65,8 @@ export class MirroredQueues {
     let s = this.states.get(q);
     if (s === undefined) {
       // mirrors are created with the queue, when it is empty: synchronised from the start
-      s = { leader: q.node, syncedSince: new Map(this.mirrorNodes(q, q.node).map((n) => [n, -Infinity])) };
+      const home = this.cluster.nodeOf(q.proc);
+      s = { leader: home, syncedSince: new Map(this.mirrorNodes(q, home).map((n) => [n, -Infinity])) };
       this.states.set(q, s);
     }
     return s;

@@ -57,7 +57,7 @@ export class NodeFailureHandler {
 
   /** The node serving `q` now (replicated queues move). */
   leaderOf(q: Queue): string {
-    return this.mirrored.leaderOf(q) ?? this.quorum.leaderOf(q);
+    return this.mirrored.leaderOf(q) ?? this.quorum.leaderOf(q); // else where the runtime runs it
   }
 
   private queuesOn(node: string): Queue[] {

@@ -21,6 +21,7 @@ import type { Queue } from "../queue.js";
  */
 export class QuorumQueues {
   private readonly leader = new Map<Queue, string>();
+  private readonly replicaSets = new Map<Queue, string[]>();
   /** Queues without a leader: their consumers, detached until the election. */
   private readonly leaderless = new Map<Queue, Consumer[]>();
 
@@ -37,20 +38,26 @@ export class QuorumQueues {
 
   /** The node serving `q` now. */
   leaderOf(q: Queue): string {
-    return this.leader.get(q) ?? q.node;
+    return this.leader.get(q) ?? this.cluster.nodeOf(q.proc);
   }
 
-  /** Replica nodes of `q`: its declared node and the next ones in cluster order. */
+  /** Replica nodes of `q`: its first leader's node and the next ones in cluster order. */
   replicas(q: Queue): string[] {
-    const nodes = this.cluster.nodes;
-    const arg = q.args["x-quorum-initial-group-size"];
-    const size = Math.min(nodes.length, typeof arg === "number" && arg >= 1 ? arg : 3);
-    const start = Math.max(0, nodes.indexOf(q.node));
-    return Array.from({ length: size }, (_, i) => nodes[(start + i) % nodes.length]!);
+    let r = this.replicaSets.get(q);
+    if (r === undefined) {
+      const nodes = this.cluster.nodes;
+      const arg = q.args["x-quorum-initial-group-size"];
+      const size = Math.min(nodes.length, typeof arg === "number" && arg >= 1 ? arg : 3);
+      const start = Math.max(0, nodes.indexOf(this.leaderOf(q)));
+      r = Array.from({ length: size }, (_, i) => nodes[(start + i) % nodes.length]!);
+      this.replicaSets.set(q, r);
+    }
+    return r;
   }
 
   /** The leader's node went down: detach consumers (nothing can be delivered) and call an election. */
   leaderDown(q: Queue): void {
+    this.replicas(q); // fixed from the leader the queue started with
     if (!this.leaderless.has(q)) {
       this.leaderless.set(q, [...q.consumers]);
       q.consumers.length = 0;
