@@ -211,6 +211,7 @@ export class Channel extends Emitter<ChannelEvents> {
   checkQueue(name: string, cb?: Callback<AssertQueueOk>): void {
     this.call(() => {
       const q = this.lookupQueue(name);
+      q.touch(); // a passive declare renews the x-expires lease too (3.10.8 fixture)
       return { queue: q.name, messageCount: q.messageCount, consumerCount: q.consumerCount };
     }, cb);
   }
@@ -1139,9 +1140,8 @@ export class Channel extends Emitter<ChannelEvents> {
           throw inequivalent("queue", requested, vh.name, k, args[k], existing.args[k]);
         }
       }
-      // docs/ttl.md says a redeclare renews the x-expires lease; 3.10.8 did not (conformance:
-      // queue-expires-lease-renewed): renew from 3.13 on, as documented
-      if (atLeast(this.broker.version, 3, 13)) existing.touch();
+      // a redeclare renews the x-expires lease (docs/ttl.md#queue-ttl; seen on 3.10.8)
+      existing.touch();
       return {
         queue: existing.name,
         messageCount: existing.messageCount,

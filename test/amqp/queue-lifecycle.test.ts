@@ -51,27 +51,23 @@ describe("queue lifecycle and declaration rules (reference C)", () => {
     expect(vh.queues.has("ad")).toBe(false);
   });
 
-  it("x-expires deletes a queue unused for that long; a redeclare does not renew the lease on 3.10", () => {
+  it("x-expires deletes an unused queue; a redeclare, a passive declare and basic.get renew the lease", () => {
     const w = world("3.10");
     w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
-    w.sim.run({ until: milliseconds(900) });
-    w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
-    w.sim.run({ until: milliseconds(1500) });
-    expect(w.broker.vhost("/").queues.has("tmp")).toBe(false);
-  });
-
-  it("x-expires: basic.get renews the lease; from 3.13 a redeclare does too (docs/ttl.md#queue-ttl)", () => {
-    const w = world("3.13");
-    w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
     w.ch.assertQueue("got", { arguments: { "x-expires": 1000 } });
+    w.ch.assertQueue("checked", { arguments: { "x-expires": 1000 } });
+    w.ch.assertQueue("idle", { arguments: { "x-expires": 1000 } });
     w.ch.sendToQueue("tmp", { bytes: 1 });
     w.sim.run({ until: milliseconds(900) });
     w.ch.assertQueue("tmp", { arguments: { "x-expires": 1000 } });
     w.ch.get("got");
+    w.ch.checkQueue("checked");
     w.sim.run({ until: milliseconds(1500) });
     const vh = w.broker.vhost("/");
     expect(vh.queues.has("tmp")).toBe(true);
     expect(vh.queues.has("got")).toBe(true);
+    expect(vh.queues.has("checked")).toBe(true);
+    expect(vh.queues.has("idle")).toBe(false);
     w.sim.run({ until: seconds(3) });
     expect(vh.queues.has("tmp")).toBe(false);
     // not dead-lettered: lost with the queue
