@@ -53,7 +53,8 @@ interface Waiter {
   readonly done: (ok: boolean) => void;
   /** When the caller began waiting (after the publish was confirmed); -1 before. */
   waitStart: Nanoseconds;
-  timer: EventId;
+  /** When the overall timeout runs out (waitStart + timeout); -1 before the wait begins. */
+  deadline: Nanoseconds;
   monitorTimer: EventId;
   settled: boolean;
 }
@@ -91,6 +92,19 @@ function stepsOf(m: MethodSpec): readonly StepSpec[] {
 const advanceAction = (e: Execution): void => e.proc.advanceExec(e);
 const heartbeatAction = (e: Execution): void => e.proc.heartbeatExec(e);
 const timeoutAction = (w: Waiter): void => w.proc.timeoutWaiter(w);
+const sweepAction = (q: DeadlineQueue): void => q.proc.sweep(q);
+
+/**
+ * Calls with the same timeout, in the order their waits began, so in deadline order. One timer
+ * per queue (at the oldest unsettled deadline) replaces a timer per call: most calls are
+ * answered long before their timeout, and their entries are dropped when the timer comes.
+ */
+interface DeadlineQueue {
+  readonly proc: RpcProcess;
+  readonly items: Waiter[];
+  head: number;
+  timer: EventId;
+}
 
 /** Run `ops` one after the other on a connection; stop at the first error. */
 function chain(ops: ((done: Done) => void)[], done: Done): void {
@@ -498,7 +512,7 @@ export class RpcProcess {
       monitor,
       done,
       waitStart: -1,
-      timer: NO_EVENT,
+      deadline: -1,
       monitorTimer: NO_EVENT,
       settled: false,
     };
@@ -526,10 +540,40 @@ export class RpcProcess {
         }
         if (w.settled) return;
         w.waitStart = sim.now;
-        w.timer = sim.schedule(w.timeout, timeoutAction, w);
+        w.deadline = sim.now + w.timeout;
+        this.watchDeadline(w);
         if (w.monitor > 0) w.monitorTimer = sim.schedule(w.monitor, timeoutAction, w);
       });
     });
+  }
+
+  private readonly deadlines = new Map<Nanoseconds, DeadlineQueue>();
+
+  private watchDeadline(w: Waiter): void {
+    let q = this.deadlines.get(w.timeout);
+    if (q === undefined) {
+      q = { proc: this, items: [], head: 0, timer: NO_EVENT };
+      this.deadlines.set(w.timeout, q);
+    }
+    q.items.push(w);
+    if (q.timer === NO_EVENT) q.timer = this.env.sim.scheduleAt(w.deadline, sweepAction, q);
+  }
+
+  /** @internal event action: time out the calls whose deadline has come, drop the answered ones. */
+  sweep(q: DeadlineQueue): void {
+    const now = this.env.sim.now;
+    q.timer = NO_EVENT;
+    while (q.head < q.items.length) {
+      const w = q.items[q.head]!;
+      if (!w.settled && w.deadline > now) break;
+      q.head++;
+      if (!w.settled) this.timedOut(w);
+    }
+    if (q.head > 256 && q.head * 2 > q.items.length) {
+      q.items.splice(0, q.head);
+      q.head = 0;
+    }
+    if (q.head < q.items.length) q.timer = this.env.sim.scheduleAt(q.items[q.head]!.deadline, sweepAction, q);
   }
 
   /** @internal event action: MessagingTimeout (overall timeout or call monitor). */
@@ -541,7 +585,6 @@ export class RpcProcess {
     if (w.settled) return;
     w.settled = true;
     this.waiters.delete(w.msgId);
-    if (w.timer !== NO_EVENT) this.env.sim.cancel(w.timer);
     if (w.monitorTimer !== NO_EVENT) this.env.sim.cancel(w.monitorTimer);
     this.env.recorder.close(w.span, "timeout", this.env.sim.now);
     w.done(false);
@@ -567,7 +610,6 @@ export class RpcProcess {
     }
     w.settled = true;
     this.waiters.delete(p.msgId);
-    if (w.timer !== NO_EVENT) sim.cancel(w.timer);
     if (w.monitorTimer !== NO_EVENT) sim.cancel(w.monitorTimer);
     w.span.replyDelivered = sim.now;
     // ReplyWaiters.get polls every replyPollInterval from the start of the wait.
