@@ -42,13 +42,19 @@ function haPolicyOf(world: World): (q: Queue) => HaPolicy | undefined {
 }
 
 /**
- * cluster.placement: clients connect to their named node. The broker's connect() takes a node;
+ * cluster.placement: clients connect to their named node, queues run on theirs. The broker's connect() takes a node;
  * the clients do not pass one, so the extension fills it in from the placement map (an instance
  * name "worker-2" falls back to its group "worker").
  */
-function placeConnections(world: World): void {
+function placeConnections(world: World, rt: ClusterRuntime): void {
   const placement = world.scenario.cluster?.placement ?? {};
   if (Object.keys(placement).length === 0) return;
+  // A placed queue's process runs on its node (its key as src/amqp/queue.ts names it), although
+  // the setup connection that declares it is on the first node.
+  for (const q of world.scenario.queues) {
+    const node = placement[q.name];
+    if (node !== undefined) rt.relocate(`queue:${q.vhost}/${q.name}`, node);
+  }
   const broker = world.broker;
   const connect = broker.connect.bind(broker);
   broker.connect = (options) => {
@@ -86,7 +92,7 @@ export const clusterExtension: WorldExtension = {
         throw new RunError("faults need a cluster: section (the free broker cannot fail)");
       return;
     }
-    placeConnections(world);
+    placeConnections(world, rt);
     const failures = new NodeFailureHandler(world.broker, rt, haPolicyOf(world));
     const state: ClusterState = { runtime: rt, failures, blockedSeconds: 0, blockedSince: -1 };
     states.set(world, state);

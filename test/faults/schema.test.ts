@@ -88,7 +88,7 @@ faults:
         `${base}cluster: { nodes: 2, placement: { pub: rabbit-2, wrker: rabbit-1, worker: rabbit-9 } }\n`,
       ),
     ).toEqual([
-      '6:50 cluster.placement.wrker: no producer or consumer is named "wrker" (did you mean "worker"?)',
+      '6:50 cluster.placement.wrker: no producer, consumer or queue is named "wrker" (did you mean "worker"?)',
       '6:75 cluster.placement.worker: node "rabbit-9" is not in the cluster (did you mean "rabbit-1"?)',
     ]);
   });

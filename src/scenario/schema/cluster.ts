@@ -331,14 +331,15 @@ export const clusterChecks: readonly SectionCheck[] = [
       c !== null && typeof c === "object" ? (c as { placement?: unknown }).placement : undefined;
     if (placement !== null && typeof placement === "object" && !Array.isArray(placement)) {
       const clients = declaredClients(doc);
+      const queues = new Set(
+        records(doc.queues).flatMap(({ item }) => (typeof item.name === "string" ? [item.name] : [])),
+      );
       for (const [client, node] of Object.entries(placement as Record<string, unknown>)) {
-        if (!clients.has(client)) {
+        if (!clients.has(client) && !queues.has(client)) {
           ctx.problem(
             ["cluster", "placement"],
-            `no producer or consumer is named "${client}"${didYouMean(client, clients)}`,
-            {
-              key: client,
-            },
+            `no producer, consumer or queue is named "${client}"${didYouMean(client, [...clients, ...queues])}`,
+            { key: client },
           );
         }
         if (typeof node === "string" && !known.has(node)) {
