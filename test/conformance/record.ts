@@ -489,7 +489,6 @@ class Player {
 }
 
 async function play(kase: ConformanceCase, vhost: string): Promise<{ record: CaseRecord; player: Player }> {
-  const t0 = performance.now();
   const player = new Player(vhost, kase);
   try {
     for (const [name, spec] of Object.entries(kase.channels ?? { [DEFAULT_CHANNEL]: {} })) {
@@ -518,7 +517,6 @@ async function play(kase: ConformanceCase, vhost: string): Promise<{ record: Cas
       await player.settle();
       steps.push({ step: i, op: step.op, result, events: player.takeEvents() });
     }
-    if (process.env.PROFILE) console.log(`  ${kase.name}: ${Math.round(performance.now() - t0)} ms`);
     return { record: { steps, serverNamed: { ...player.serverNamed } }, player };
   } finally {
     await player.close();

@@ -198,7 +198,7 @@ class SimPlayer {
     return { fields: { deliveryTag: tag } } as unknown as SimDelivery;
   }
 
-  /** Run the simulator for `ns` and return the callback's result (the reply arrived by then). */
+  /** Let `ns` of simulated time pass (replies and deliveries on a FreeRuntime arrive at +0 ns). */
   private settle(ns: number): void {
     this.sim.run({ until: this.sim.now + ns });
   }
