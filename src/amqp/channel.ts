@@ -464,10 +464,20 @@ export class Channel extends Emitter<ChannelEvents> {
       if (this.consumers.has(tag)) {
         throw new AmqpError(REPLY.NOT_ALLOWED, `attempt to reuse consumer tag '${tag}'`);
       }
+      const quorum = q.type === "quorum";
+      if (quorum && this.globalPrefetch !== 0) {
+        // docs/quorum-queues#global-qos: refused (rabbit_quorum_queue: not_implemented, a hard error)
+        throw new AmqpError(
+          REPLY.NOT_IMPLEMENTED,
+          `queue '${q.name}' in vhost '${this.vhost.name}' does not support global qos`,
+        );
+      }
+      // quorum queues ignore the exclusive flag (docs/consumers.md#exclusivity)
+      const exclusive = options.exclusive === true && !quorum;
       const exclusiveHolder = q.consumers.some((c) => c.exclusive);
       // docs/consumers.md: single active consumer cannot be combined with an exclusive consumer
-      const sacExclusive = options.exclusive === true && q.parsed.singleActiveConsumer;
-      if (exclusiveHolder || sacExclusive || (options.exclusive && q.consumerCount > 0)) {
+      const sacExclusive = exclusive && q.parsed.singleActiveConsumer;
+      if (exclusiveHolder || sacExclusive || (exclusive && q.consumerCount > 0)) {
         throw new AmqpError(
           REPLY.ACCESS_REFUSED,
           `queue '${q.name}' in vhost '${this.vhost.name}' in exclusive use`,
@@ -481,7 +491,7 @@ export class Channel extends Emitter<ChannelEvents> {
         this,
         q,
         options.noAck ?? false,
-        options.exclusive ?? false,
+        exclusive,
         prio,
         this.consumerPrefetch,
         args,
@@ -1158,6 +1168,26 @@ export class Channel extends Emitter<ChannelEvents> {
     }
     const name = requested === "" ? this.broker.generateQueueName() : requested;
     const parsed = parseQueueArgs(args, name, vh.name);
+    if (parsed.queueType === "quorum") {
+      // rabbit_quorum_queue:declare: always durable, never exclusive or auto-delete, and not
+      // server-named (docs/quorum-queues, reference C "Declaration rules")
+      const bad =
+        requested === ""
+          ? "server-named"
+          : !durable
+            ? "non-durable"
+            : exclusive
+              ? "exclusive-owner"
+              : autoDelete
+                ? "auto-delete"
+                : undefined;
+      if (bad !== undefined) {
+        throw new AmqpError(
+          REPLY.PRECONDITION_FAILED,
+          `invalid property '${bad}' for queue '${name}' in vhost '${vh.name}'`,
+        );
+      }
+    }
     const owner = exclusive ? this.connection : undefined;
     const QueueType = this.broker.queueTypes.get(parsed.queueType);
     if (!QueueType) {

@@ -11,6 +11,7 @@ export const REPLY = {
   PRECONDITION_FAILED: 406,
   COMMAND_INVALID: 503,
   NOT_ALLOWED: 530,
+  NOT_IMPLEMENTED: 540,
   CHANNEL_ERROR: 504,
 } as const;
 
@@ -23,6 +24,7 @@ const NAMES: Record<number, string> = {
   503: "COMMAND_INVALID",
   504: "CHANNEL_ERROR",
   530: "NOT_ALLOWED",
+  540: "NOT_IMPLEMENTED",
 };
 
 /** A channel (or connection) exception: closes the channel with `code` and RabbitMQ's text. */

@@ -81,3 +81,49 @@ describe("versions, queue types and other broker options", () => {
     expect(w.broker.finish().total.lost).toBe(1);
   });
 });
+
+describe("quorum queue declaration and consume rules (until the cluster layer registers its type)", () => {
+  it("a quorum queue must be durable, not exclusive, not auto-delete and not server-named (406)", () => {
+    const w = world();
+    const codes: number[] = [];
+    const q = { "x-queue-type": "quorum" };
+    const ch = (): ReturnType<typeof w.conn.createChannel> => {
+      const c = w.conn.createChannel();
+      c.on("error", () => {});
+      return c;
+    };
+    ch().assertQueue("ok", { arguments: q }, (e) => codes.push(e ? e.code : 200));
+    ch().assertQueue("t", { durable: false, arguments: q }, (e) => codes.push(e ? e.code : 200));
+    ch().assertQueue("x", { exclusive: true, arguments: q }, (e) => codes.push(e ? e.code : 200));
+    ch().assertQueue("a", { autoDelete: true, arguments: q }, (e) => codes.push(e ? e.code : 200));
+    ch().assertQueue("", { arguments: q }, (e) => codes.push(e ? e.code : 200));
+    w.run();
+    expect(codes).toEqual([200, 406, 406, 406, 406]);
+  });
+
+  it("consuming from a quorum queue with global qos is refused (540, a connection error); the exclusive flag is ignored", () => {
+    const w = world();
+    w.ch.assertQueue("qq", { arguments: { "x-queue-type": "quorum" } });
+    w.ch.consume("qq", () => {}, { exclusive: true });
+    const other = w.conn.createChannel();
+    let shared = 0;
+    other.consume(
+      "qq",
+      () => {},
+      {},
+      (e) => {
+        shared = e ? e.code : 200;
+      },
+    );
+    w.run();
+    expect(shared).toBe(200);
+    const conn2 = w.broker.connect({ name: "global" });
+    const codes: number[] = [];
+    conn2.on("error", (i) => codes.push(i.code));
+    const g = conn2.createChannel();
+    g.prefetch(10, true);
+    g.consume("qq", () => {});
+    w.run();
+    expect(codes).toEqual([540]);
+  });
+});
