@@ -115,7 +115,7 @@ export const clusterSchema = z
     ).default(400),
     placement: z.record(z.string(), z.string()).default({}).meta({
       description:
-        "Which node each client connects to: { producer-or-consumer name (or instance name-i): node }; default the first node.",
+        "Which node each client connects to and each queue runs on: { producer / consumer / queue name: node }; default the first node.",
     }),
     partitionHandling: z
       .enum(["ignore", "pause_minority", "pause_if_all_down", "autoheal"])
