@@ -131,6 +131,14 @@ describe("amqpsim validate", () => {
     );
   });
 
+  it("a folder validates every scenario file under it", () => {
+    const r = cli("validate", "scenarios");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("scenarios/work-queues.yaml: ok (work-queues)\n");
+    expect(r.stdout.split("\n").length).toBeGreaterThan(10);
+  });
+
   it("a file with five different mistakes lists all five with line:col and exits 2", () => {
     const r = cli("validate", "test/cli/fixtures/five-mistakes.yaml");
     expect(r.code).toBe(2);
