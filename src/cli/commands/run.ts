@@ -106,7 +106,7 @@ async function run(file: string, opts: RunOpts): Promise<number> {
     }
     const rate = wall > 0 ? Math.round(result.run.events / wall) : 0;
     process.stdout.write(
-      `\nsimulated ${result.run.endTime} s in ${wall.toFixed(2)} s wall (${result.run.events} events, ${rate} events/s)\n`,
+      `\nsimulated ${Number(result.run.endTime.toPrecision(6))} s in ${wall.toFixed(2)} s wall (${result.run.events} events, ${rate} events/s)\n`,
     );
     if (dir) process.stdout.write(`report: ${dir}/index.html\n`);
   }
