@@ -13,27 +13,48 @@ export function rpcSummarySection(r: RunResult): ReportSection | null {
   const t = rpc.timeline;
   const time = t.requests.map((_, i) => i * t.binWidth);
   const perSecond = (v: readonly number[]) => v.map((n) => n / t.binWidth);
-  const chart = {
-    id: "rpc-requests-timeouts",
-    title: "RPC requests and MessagingTimeouts over time",
+  const chart = (
+    id: string,
+    title: string,
+    yLabel: string,
+    name: string,
+    values: readonly number[],
+    caption: string,
+  ) => ({
+    id,
+    title,
     svg: renderTimeChart({
-      id: "rpc-requests-timeouts",
-      title: "RPC requests and MessagingTimeouts over time",
-      yLabel: "per second",
+      id,
+      title,
+      yLabel,
       yFormat: (v) => String(Number(v.toPrecision(3))),
       time,
       binWidth: t.binWidth,
       endTime: r.run.endTime,
       markers: r.markers,
-      lines: [
-        { name: "requests / s", values: perSecond(t.requests) },
-        { name: "timeouts / s", values: perSecond(t.timeouts) },
-      ],
+      lines: [{ name, values }],
       emptyText: "no RPC requests",
     }),
-    caption:
-      "Requests by the time they were made; timeouts by the time the caller gave up (MessagingTimeout).",
-  };
+    caption,
+  });
+  const charts = [
+    chart(
+      "rpc-requests",
+      "RPC requests over time",
+      "requests / s",
+      "requests / s",
+      perSecond(t.requests),
+      "Requests (calls, casts, fanouts, notifications) by the time the caller made them.",
+    ),
+    chart(
+      "rpc-timeouts",
+      "MessagingTimeouts over time",
+      "timeouts / s",
+      "MessagingTimeouts / s",
+      perSecond(t.timeouts),
+      "Calls whose caller gave up (rpc_response_timeout or the call monitor), by the time it gave up.",
+    ),
+  ];
   const fh = ["flow", "started", "completed", "failed", "still open", "median", "p90", "p99", "max"];
   const fr = Object.entries(rpc.flows).map(([name, f]) => [
     name,
@@ -84,7 +105,7 @@ export function rpcSummarySection(r: RunResult): ReportSection | null {
     id: "rpc",
     title: "OpenStack RPC",
     intro: `<p>${esc(notes)}.</p>`,
-    charts: [chart],
+    charts,
     html:
       `<h3>Flows (end to end)</h3>${htmlTable(fh, fr)}` +
       `<h3>Methods</h3><p>Latency: call = until the caller has the answer (reply poll included); cast = until the server finished. ` +
