@@ -151,4 +151,24 @@ describe("oslo.messaging server and driver behaviour", () => {
     expect(() => parseStep("cast conductor.go timeout=1s")).toThrow(/only a call/);
     expect(() => parseStep("send a.b")).toThrow(/must start with one of/);
   });
+  it("before Train a reply goes through a direct exchange named like the reply queue", () => {
+    const w = world(
+      [service("conductor", { methods: { object_action: method("const(10ms)") } })],
+      [workload("save", "compute-1", 1, "call conductor.object_action", { stop: seconds(0.5) })],
+      { replyExchanges: true },
+    );
+    w.sim.run({ until: seconds(5) });
+    expect(w.system.finish().methods["conductor.object_action"]!.ok).toBe(1);
+    expect(w.broker.vhost("/").exchanges.get("reply_compute-1")?.type).toBe("direct");
+  });
+
+  it("a notification publisher declares <topic>.<priority>, so unconsumed notifications pile up there", () => {
+    const w = world(
+      [],
+      [workload("n", "nova-api", 10, "notify versioned_notifications.info", { stop: seconds(1) })],
+    );
+    w.sim.run({ until: seconds(5) });
+    const fates = w.broker.finish();
+    expect(fates.queues.get("versioned_notifications.info")?.queued).toBe(10);
+  });
 });
