@@ -45,6 +45,20 @@ export function explainTopic(pattern: string, key: string): string {
       }
     }
   }
+  // Words before the first '#' and after the last one are matched position by position.
+  const first = p.indexOf("#");
+  for (let i = 0; i < first && i < k.length; i++) {
+    if (p[i] !== "*" && p[i] !== k[i])
+      return `word ${i + 1} of the key is '${k[i]}', the pattern needs '${p[i]}'`;
+  }
+  const tail = p.length - 1 - p.lastIndexOf("#");
+  for (let j = 1; j <= tail && j <= k.length; j++) {
+    const pw = p[p.length - j]!;
+    const kw = k[k.length - j]!;
+    if (pw !== "*" && pw !== kw) {
+      return `word ${k.length - j + 1} of the key is '${kw}', the pattern needs '${pw}' there (counting from the end)`;
+    }
+  }
   const fixed = p.filter((w) => w !== "#").length;
   if (k.length < fixed)
     return `pattern '${pattern}' needs at least ${plural(fixed)}, the key has ${k.length}`;
