@@ -7,6 +7,7 @@ import { interplayCases } from "./interplay.js";
 import { moreCases } from "./more.js";
 import { probeCases } from "./probes.js";
 import { probeCases2 } from "./probes2.js";
+import { probeCases3 } from "./probes3.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
 
@@ -22,4 +23,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...interplayCases,
   ...probeCases,
   ...probeCases2,
+  ...probeCases3,
 ];
