@@ -45,6 +45,9 @@ export function explainTopic(pattern: string, key: string): string {
       }
     }
   }
+  const fixed = p.filter((w) => w !== "#").length;
+  if (k.length < fixed)
+    return `pattern '${pattern}' needs at least ${plural(fixed)}, the key has ${k.length}`;
   // Words before the first '#' and after the last one are matched position by position.
   const first = p.indexOf("#");
   for (let i = 0; i < first && i < k.length; i++) {
@@ -59,9 +62,6 @@ export function explainTopic(pattern: string, key: string): string {
       return `word ${k.length - j + 1} of the key is '${kw}', the pattern needs '${pw}' there (counting from the end)`;
     }
   }
-  const fixed = p.filter((w) => w !== "#").length;
-  if (k.length < fixed)
-    return `pattern '${pattern}' needs at least ${plural(fixed)}, the key has ${k.length}`;
   const literal = p.find((w) => w !== "#" && w !== "*" && !k.includes(w));
   if (literal !== undefined) return `the key has no word '${literal}' that pattern '${pattern}' needs`;
   return `the key's words are not in the order pattern '${pattern}' needs`;
