@@ -120,6 +120,9 @@ interface PublishRecord {
   /** Intrusive list of copies in transit (Broker.transitAdd): no hashing per publish. */
   prevT: TransitRecord | null;
   nextT: TransitRecord | null;
+  /** The record is also the route step's OpSize: body bytes and bindings visited. */
+  readonly bytes: number;
+  bindings: number;
 }
 
 const FRAME_BYTES = 64;
@@ -390,7 +393,6 @@ export class Channel extends Emitter<ChannelEvents> {
       routingKey,
       ccKeys,
       bytes: content.bytes,
-      size: { bytes: content.bytes },
       body: content.body,
       properties,
       persistent: properties.deliveryMode === 2,
@@ -427,6 +429,8 @@ export class Channel extends Emitter<ChannelEvents> {
       nacked: false,
       prevT: null,
       nextT: null,
+      bytes: msg.bytes,
+      bindings: 0,
     };
     broker.transitAdd(rec);
     broker.runtime.send(
@@ -722,7 +726,7 @@ export class Channel extends Emitter<ChannelEvents> {
       arg = p;
     }
     this.emitDelivered(q, qm, tag, c.tag, c.noAck, false);
-    this.broker.runtime.work(q.proc, "deliver", qm.msg.size, sendDelivery, arg);
+    this.broker.runtime.work(q.proc, "deliver", qm.msg, sendDelivery, arg);
   }
 
   private emitDelivered(
@@ -1002,19 +1006,20 @@ export class Channel extends Emitter<ChannelEvents> {
     const targets = r.queues.slice();
     rec.targets = targets;
     rec.pending = n;
-    broker.runtime.work(this.proc, "route", { bytes: msg.bytes, bindings: r.visited }, routeDone, rec);
+    rec.bindings = r.visited;
+    broker.runtime.work(this.proc, "route", rec, routeDone, rec);
   }
 
   /** @internal routing charged: hand the copy to every target queue's process. */
   enqueueAll(rec: PublishRecord): void {
     const targets = rec.targets!;
     if (targets.length === 1) {
-      this.broker.runtime.work(targets[0]!.proc, "enqueue", rec.msg.size, queueAccept0, rec);
+      this.broker.runtime.work(targets[0]!.proc, "enqueue", rec.msg, queueAccept0, rec);
       return;
     }
     for (let i = 0; i < targets.length; i++) {
       const q = targets[i]!;
-      this.broker.runtime.work(q.proc, "enqueue", rec.msg.size, queueAccept, { rec, i });
+      this.broker.runtime.work(q.proc, "enqueue", rec.msg, queueAccept, { rec, i });
     }
   }
 

@@ -59,7 +59,6 @@ export function deadLetteredMessage(
     routingKey: dlrk ?? m.routingKey,
     ccKeys: dlrk !== undefined ? [] : m.ccKeys.filter((k) => isCc(m, k)),
     bytes: m.bytes,
-    size: m.size,
     body: m.body,
     properties: { ...props, headers },
     persistent: m.persistent,

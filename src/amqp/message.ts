@@ -42,8 +42,6 @@ export interface Message {
   /** Extra routing keys from CC (kept in headers) and BCC (removed before delivery). */
   readonly ccKeys: readonly string[];
   readonly bytes: number;
-  /** { bytes } for runtime.work, allocated once per message rather than per step. */
-  readonly size: { readonly bytes: number };
   readonly body: unknown;
   readonly properties: MessageProperties;
   readonly persistent: boolean;
