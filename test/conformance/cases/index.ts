@@ -8,6 +8,7 @@ import { moreCases } from "./more.js";
 import { probeCases } from "./probes.js";
 import { probeCases2 } from "./probes2.js";
 import { probeCases3 } from "./probes3.js";
+import { probeCases4 } from "./probes4.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
 
@@ -24,4 +25,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...probeCases,
   ...probeCases2,
   ...probeCases3,
+  ...probeCases4,
 ];
