@@ -48,7 +48,9 @@ export class NodeFailureHandler {
     cluster.onNodeUp((node) => this.nodeUp(node));
     // a run that ends during an outage: what waits for recovery is still queued (on disk)
     broker.addFinisher(() => {
-      for (const [q, kept] of this.recovered) for (const qm of kept) broker.recordFate(qm.msg.id, q.key, "queued");
+      for (const [q, kept] of this.recovered) {
+        for (const qm of kept) broker.recordFate(qm.msg.id, q.key, "queued");
+      }
       this.recovered.clear();
     });
   }
