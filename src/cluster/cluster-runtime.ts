@@ -96,11 +96,13 @@ export class ClusterRuntime implements BrokerRuntime {
   /** Processes that moved to another node (a replicated queue's new leader): key -> node. */
   private readonly moved = new Map<string, string>();
   /** The node whose code is running now (null: a client, a timer, or between events). */
-  private readonly running: RunningOn = { node: null };
+  private readonly running: RunningOn = { node: null, proc: null, client: null };
   /** Clients whose outgoing frames the broker does not read (connection.blocked, frozen client). */
   private readonly holdFrom = new Map<string, number>();
   /** Clients that read nothing (a frozen process): frames to them wait in the socket buffer. */
   private readonly holdTo = new Map<string, number>();
+  /** Frames from a blocked client that reached the node but are not read yet (socket buffer). */
+  private unread: Transfer[] = [];
   private readonly heldFrames: {
     from: Endpoint;
     to: Endpoint;
@@ -131,15 +133,21 @@ export class ClusterRuntime implements BrokerRuntime {
       );
       const node = new BrokerNode(
         spec.name,
-        new NodeCpu(sim, spec.name, spec.cores, config.creditLimit, this.running),
+        new NodeCpu(sim, spec.name, spec.cores, config.creditLimit, this.running, (c) =>
+          this.blockClient(c, false),
+        ),
         new Disk(sim, { ...config.disk, ...spec.disk }, (run) => {
-          const outer = this.running.node;
-          this.running.node = spec.name;
+          const r = this.running;
+          const outer = { node: r.node, proc: r.proc, client: r.client };
+          r.node = spec.name;
+          r.proc = null;
+          r.client = null;
           run();
-          this.running.node = outer;
+          Object.assign(r, outer);
         }),
         memory,
       );
+      node.cpu.holdClient = (c) => this.blockClient(c, true);
       this.byName.set(spec.name, node);
     }
     for (const l of config.links) this.overrideLink(l.between[0], l.between[1], l.override);
@@ -169,7 +177,9 @@ export class ClusterRuntime implements BrokerRuntime {
       this.hop(here, node, size.bytes ?? 0, () => this.work(proc, op, size, action, arg));
       return;
     }
-    node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
+    const p = node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
+    // the publishing path is credit-flow controlled: reader -> channel (route) -> queue (enqueue)
+    if (op === "enqueue" || op === "route") node.cpu.withholdCredit(p);
   }
 
   /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
@@ -260,6 +270,11 @@ export class ClusterRuntime implements BrokerRuntime {
 
   hasCredit(proc: ProcessRef): boolean {
     return this.node(proc.node).cpu.hasCredit(proc.key);
+  }
+
+  /** Operations queued or running on `proc` (its Erlang mailbox length). */
+  backlog(proc: ProcessRef): number {
+    return this.node(this.nodeOf(proc)).cpu.process(proc.key).backlog;
   }
 
   whenCredit<A>(proc: ProcessRef, action: Action<A>, arg: A): void {
@@ -424,7 +439,16 @@ export class ClusterRuntime implements BrokerRuntime {
       return;
     }
     map.delete(key);
-    if (on || this.heldFrames.length === 0) return;
+    if (on) return;
+    if (this.unread.length > 0) {
+      // read what already reached the node first, in order (at +0: a fresh block re-holds it)
+      const mine = this.unread.filter((t) => t.fromKey === key);
+      if (mine.length > 0) {
+        this.unread = this.unread.filter((t) => t.fromKey !== key);
+        for (const t of mine) this.sim.schedule(0, this.arrive, t);
+      }
+    }
+    if (this.heldFrames.length === 0) return;
     const frames = this.heldFrames.splice(0);
     for (const f of frames) this.send(f.from, f.to, f.bytes, f.action, f.arg);
   }
@@ -475,13 +499,24 @@ export class ClusterRuntime implements BrokerRuntime {
   private readonly arrive = (tr: Transfer): void => {
     const f = tr.from;
     const t = tr.to;
+    if (f === undefined && this.holdFrom.size > 0 && this.holdFrom.has(tr.fromKey)) {
+      this.unread.push(tr); // the broker is not reading this client's socket
+      return;
+    }
     if (f !== undefined && (f.state !== "up" || f.epoch !== tr.fromEpoch)) return;
     if (t !== undefined && (t.state !== "up" || t.epoch !== tr.toEpoch)) return;
     if (f !== undefined && t !== undefined && this.network.cut(tr.fromKey, tr.toKey)) return;
-    const outer = this.running.node;
-    this.running.node = t === undefined ? null : t.name;
+    const r = this.running;
+    const outerNode = r.node;
+    const outerProc = r.proc;
+    const outerClient = r.client;
+    r.node = t === undefined ? null : t.name;
+    r.proc = null;
+    r.client = f === undefined && t !== undefined ? tr.fromKey.slice(2) : null;
     tr.action(tr.arg);
-    this.running.node = outer;
+    r.node = outerNode;
+    r.proc = outerProc;
+    r.client = outerClient;
   };
 
   private down(n: BrokerNode, cause: DownCause): void {

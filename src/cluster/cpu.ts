@@ -16,6 +16,12 @@ export class ErlangProcess {
   private head = 0;
   /** Callbacks waiting for the mailbox to drain below the credit threshold (credit flow). */
   creditWaiters: { action: Action<unknown>; arg: unknown }[] = [];
+  /** The process whose credit this one ran out of: it runs nothing until granted more. */
+  parkedOn: ErlangProcess | null = null;
+  /** Processes parked on this one (credit flow), resumed when its backlog halves. */
+  blockedSenders: ErlangProcess[] = [];
+  /** Clients whose frames are not read until this process catches up (a connection in flow). */
+  blockedClients: string[] = [];
 
   constructor(
     readonly key: string,
@@ -66,6 +72,10 @@ export class ErlangProcess {
  */
 export interface RunningOn {
   node: string | null;
+  /** The process whose operation is running, if any. */
+  proc: ErlangProcess | null;
+  /** The client whose frame is being handled, if any (a frame arriving from a client). */
+  client: string | null;
 }
 
 /**
@@ -88,7 +98,9 @@ export class NodeCpu {
     readonly cores: number,
     /** Backlog above which a process withholds credit (RabbitMQ credit_flow default 400). */
     readonly creditLimit: number,
-    private readonly running: RunningOn = { node: null },
+    private readonly running: RunningOn = { node: null, proc: null, client: null },
+    /** Called when a client blocked by credit flow may be read again. */
+    private readonly releaseClient: (client: string) => void = () => {},
   ) {
     if (!(Number.isInteger(cores) && cores >= 1)) throw new RangeError(`cores must be >= 1, got ${cores}`);
   }
@@ -107,10 +119,14 @@ export class NodeCpu {
     return this.busy;
   }
 
-  submit<A>(key: string, cost: Nanoseconds, action: Action<A>, arg: A): void {
+  submit<A>(key: string, cost: Nanoseconds, action: Action<A>, arg: A): ErlangProcess {
     const p = this.process(key);
     p.push(cost, action, arg);
-    if (p.scheduled) return;
+    if (!p.scheduled && p.parkedOn === null) this.wake(p);
+    return p;
+  }
+
+  private wake(p: ErlangProcess): void {
     p.scheduled = true;
     if (this.busy < this.cores) {
       this.busy++;
@@ -120,9 +136,37 @@ export class NodeCpu {
     }
   }
 
+  /**
+   * Credit flow (docs/flow-control.md; rabbit's credit_flow, 400 initial credit and 200 more per
+   * 200 processed): work handed to `target` when its mailbox already holds `creditLimit`
+   * operations parks the process that sent it, or, for a client's frame, stops reading that
+   * client, until `target` has worked its backlog down to half.
+   */
+  withholdCredit(target: ErlangProcess): void {
+    if (target.backlog < this.creditLimit) return;
+    const sender = this.running.proc;
+    const client = this.running.client;
+    if (sender !== null && sender !== target && sender.cpu === this) {
+      if (sender.parkedOn === null) {
+        sender.parkedOn = target;
+        target.blockedSenders.push(sender);
+      }
+    } else if (client !== null && !target.blockedClients.includes(client)) {
+      target.blockedClients.push(client);
+      this.holdClient(client);
+    }
+  }
+
+  /** Set by the runtime: stop reading a client's frames (released through releaseClient). */
+  holdClient: (client: string) => void = () => {};
+
   /** Drop every process and its mailbox (node crash). Scheduled completions become no-ops. */
   reset(): void {
-    for (const p of this.procs.values()) p.dead = true;
+    for (const p of this.procs.values()) {
+      p.dead = true;
+      for (const c of p.blockedClients) this.releaseClient(c);
+      p.blockedClients = [];
+    }
     this.procs.clear();
     this.runQueue.length = 0;
     this.runHead = 0;
@@ -153,11 +197,29 @@ export class NodeCpu {
 
   private readonly complete = (p: ErlangProcess): void => {
     if (p.dead) return;
-    const outer = this.running.node;
-    this.running.node = this.node;
+    const r = this.running;
+    const outerNode = r.node;
+    const outerProc = r.proc;
+    const outerClient = r.client;
+    r.node = this.node;
+    r.proc = p;
+    r.client = null;
     p.runHead();
-    this.running.node = outer;
+    r.node = outerNode;
+    r.proc = outerProc;
+    r.client = outerClient;
     if (p.dead) return; // the operation crashed the node
+    if (p.backlog * 2 < this.creditLimit && (p.blockedSenders.length > 0 || p.blockedClients.length > 0)) {
+      const senders = p.blockedSenders;
+      const clients = p.blockedClients;
+      p.blockedSenders = [];
+      p.blockedClients = [];
+      for (const s of senders) {
+        s.parkedOn = null;
+        if (!s.dead && !s.scheduled && s.backlog > 0) this.wake(s);
+      }
+      for (const c of clients) this.releaseClient(c);
+    }
     // Credit flow: RabbitMQ grants more credit every 200 operations below a 400 backlog; granting
     // as soon as the backlog falls under the limit is the continuous version of that.
     if (p.creditWaiters.length > 0 && p.backlog < this.creditLimit) {
@@ -166,7 +228,7 @@ export class NodeCpu {
       for (const w of waiters) w.action(w.arg);
     }
     const rq = this.runQueue;
-    if (p.backlog > 0) {
+    if (p.backlog > 0 && p.parkedOn === null) {
       if (this.runHead === rq.length) {
         this.start(p); // nobody waiting for a core: keep it
         return;
