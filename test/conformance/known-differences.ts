@@ -6,4 +6,6 @@
 export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   "round-robin-skips-full-consumer":
     "a consumer unblocked by an ack rejoins RabbitMQ's round-robin at the back; the model serves it next",
+  "recover-two-consumers-one-channel":
+    "basic.recover with two consumers on a channel: RabbitMQ redelivers m1, m3, m2 (per consumer?); the model m1, m2, m3",
 };

@@ -1,6 +1,7 @@
 import type { ConformanceCase } from "../case.js";
 import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
+import { dispatchCases } from "./dispatch.js";
 import { edgeCases } from "./edges.js";
 import { exchangeCases } from "./exchanges.js";
 import { interplayCases } from "./interplay.js";
@@ -26,4 +27,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...probeCases2,
   ...probeCases3,
   ...probeCases4,
+  ...dispatchCases,
 ];
