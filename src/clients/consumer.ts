@@ -1,10 +1,12 @@
 import type { Channel, Delivery } from "../amqp/channel.js";
 import type { Connection } from "../amqp/connection.js";
+import type { ReconnectPolicy } from "../cluster/reconnect.js";
 import type { Distribution } from "../engine/distributions.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClientContext } from "./context.js";
 import { instanceName } from "./producer.js";
+import { Reconnector } from "./reconnector.js";
 
 /** One consumer group as the scenario resolved it. */
 export interface ConsumerConfig {
@@ -24,6 +26,8 @@ export interface ConsumerConfig {
   readonly exclusive: boolean;
   /** Publish a reply (same size) to each message's reply-to after processing. */
   readonly reply: boolean;
+  /** Reconnect after a drop; undefined = stay disconnected. */
+  readonly reconnect?: ReconnectPolicy | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -52,6 +56,7 @@ export class SimConsumer {
   private readonly stopAt: Nanoseconds;
   private current: Delivery | undefined;
   readonly stats = { delivered: 0, acked: 0, nacked: 0, rejected: 0, crashes: 0, replies: 0 };
+  private readonly reconnector: Reconnector | undefined;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -63,6 +68,8 @@ export class SimConsumer {
     this.processingRng = ctx.streams.stream(`${base}/processing`);
     this.outcomeRng = ctx.streams.stream(`${base}/outcome`);
     this.stopAt = Math.min(cfg.stop ?? ctx.end, ctx.end);
+    this.reconnector =
+      cfg.reconnect && new Reconnector(ctx, cfg.reconnect, ctx.streams.stream(`${base}/reconnect`));
   }
 
   schedule(earliest: Nanoseconds): void {
@@ -72,13 +79,21 @@ export class SimConsumer {
     if (this.stopAt < this.ctx.end) this.ctx.sim.scheduleAt(this.stopAt, stopConsumer, this);
   }
 
-  /** @internal connect, qos, consume */
-  connect(): void {
+  /** @internal connect (to `node`, default the first node), qos, consume */
+  connect(node?: string): void {
     if (this.stopped) return;
     const cfg = this.cfg;
     const epoch = ++this.epoch;
-    const conn = this.ctx.broker.connect({ name: this.name, vhost: cfg.vhost });
+    const conn = this.ctx.broker.connect(
+      node === undefined
+        ? { name: this.name, vhost: cfg.vhost }
+        : { name: this.name, vhost: cfg.vhost, node },
+    );
     this.conn = conn;
+    // a drop we did not cause (node crash, pause, killed connection): reconnect by policy
+    conn.on("close", () => {
+      if (epoch === this.epoch && !this.stopped) this.lost(conn.node);
+    });
     const ch = conn.createChannel();
     this.ch = ch;
     if (cfg.prefetch > 0) ch.prefetch(cfg.prefetch);
@@ -93,6 +108,9 @@ export class SimConsumer {
         if (epoch === this.epoch) this.onDelivery(d);
       },
       opts,
+      (err) => {
+        if (err === null) this.reconnector?.succeeded();
+      },
     );
     this.report(0);
   }
@@ -163,6 +181,18 @@ export class SimConsumer {
       }
     }
     this.next();
+  }
+
+  private lost(node: string): void {
+    this.epoch++;
+    this.buffer = [];
+    this.head = 0;
+    this.current = undefined;
+    if (this.busy) {
+      this.busy = false;
+      this.report(0);
+    }
+    this.reconnector?.schedule(node, this.stopAt, (n) => this.connect(n));
   }
 
   private crash(): void {

@@ -1,11 +1,13 @@
 import type { Channel, Delivery } from "../amqp/channel.js";
 import type { Connection } from "../amqp/connection.js";
 import type { FieldTable, MessageProperties } from "../amqp/message.js";
+import type { ReconnectPolicy } from "../cluster/reconnect.js";
 import type { Distribution } from "../engine/distributions.js";
 import type { RandomStream } from "../engine/random.js";
 import { type Nanoseconds, NS_PER_MS } from "../engine/time.js";
 import type { ClientContext } from "./context.js";
 import { ArrivalClock, type Arrivals, type RateShape } from "./rate-profile.js";
+import { Reconnector } from "./reconnector.js";
 import { type KeySource, RoutingKeys } from "./routing-key.js";
 
 /** One producer group as the scenario resolved it (units already in ns / per second / bytes). */
@@ -32,6 +34,8 @@ export interface ProducerConfig {
   readonly batch?: number | undefined;
   /** Request / reply: wait for each reply (or the timeout) before the next request. */
   readonly rpc?: { readonly timeout: Nanoseconds } | undefined;
+  /** Reconnect after a drop; undefined = stay disconnected (and stop publishing). */
+  readonly reconnect?: ReconnectPolicy | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -65,7 +69,13 @@ export class Producer {
   private replyQueue = "";
   private awaiting: { correlationId: string; timer: number } | undefined;
   /** Published, confirmed (ack), nacked, replies received, requests timed out. */
-  readonly stats = { published: 0, acked: 0, nacked: 0, replies: 0, timeouts: 0 };
+  readonly stats = { published: 0, acked: 0, nacked: 0, replies: 0, timeouts: 0, skipped: 0 };
+  private readonly reconnector: Reconnector | undefined;
+  /** Incremented on every (re)connect and drop, so callbacks of a dead channel are ignored. */
+  private epoch = 0;
+  private started = false;
+  /** Connected and ready to publish (for RPC: reply queue consumed). */
+  private connected = false;
   /** Round-trip times of answered requests, ns (RPC mode). */
   readonly roundTrips: number[] = [];
   /** Called once when the producer has finished publishing (messages / stop / end / error). */
@@ -83,6 +93,8 @@ export class Producer {
     this.sizeRng = ctx.streams.stream(`${base}/size`);
     this.priorityRng = ctx.streams.stream(`${base}/priority`);
     this.stopAt = Math.min(cfg.stop ?? ctx.end, ctx.end);
+    this.reconnector =
+      cfg.reconnect && new Reconnector(ctx, cfg.reconnect, ctx.streams.stream(`${base}/reconnect`));
   }
 
   /** The scenario's producer group name. */
@@ -109,35 +121,74 @@ export class Producer {
     this.ctx.sim.scheduleAt(at, startProducer, this);
   }
 
-  /** @internal the start event */
-  begin(): void {
+  /** @internal the start event, and each reconnect (to `node`) */
+  begin(node?: string): void {
     const cfg = this.cfg;
-    const conn = this.ctx.broker.connect({ name: this.name, vhost: cfg.vhost });
+    const conn = this.ctx.broker.connect(
+      node === undefined
+        ? { name: this.name, vhost: cfg.vhost }
+        : { name: this.name, vhost: cfg.vhost, node },
+    );
     this.conn = conn;
+    const epoch = ++this.epoch;
     const ch = conn.createChannel();
     this.ch = ch;
-    ch.on("close", () => this.finish());
+    ch.on("close", () => {
+      if (epoch === this.epoch) this.closed(conn.node);
+    });
     if (cfg.confirms !== false) ch.confirmSelect();
-    this.t0 = this.ctx.sim.now;
+    const first = !this.started;
+    if (first) {
+      this.started = true;
+      this.t0 = this.ctx.sim.now; // arrival times count from the first connection
+    }
+    const ready = () => {
+      this.connected = true;
+      this.reconnector?.succeeded();
+      if (first) this.scheduleNext(); // after a reconnect the arrival chain is still running
+    };
     if (cfg.rpc) {
       // the reply queue: exclusive to this connection and consumed without acks, as RabbitMQ's
-      // direct reply-to behaves; named after the client so names are stable across runs
+      // direct reply-to behaves; named after the client so names are stable across runs. If it
+      // cannot be declared the channel closes, and closed() decides what happens next.
       ch.assertQueue(`reply.${this.name}`, { exclusive: true, autoDelete: true }, (err, ok) => {
-        if (err) {
-          this.finish(); // the channel is closed; nothing more to publish
-          return;
-        }
+        if (err) return;
         this.replyQueue = ok.queue;
         ch.consume(
           ok.queue,
           (d) => this.onReply(d),
           { noAck: true },
-          () => this.scheduleNext(),
+          (e) => {
+            if (e === null && epoch === this.epoch) ready();
+          },
         );
       });
       return;
     }
-    this.scheduleNext();
+    ready();
+  }
+
+  /** The channel or connection closed under us: give up, or reconnect by policy. */
+  private closed(node: string): void {
+    this.connected = false;
+    this.epoch++; // late confirms and replies of the dead channel are ignored
+    this.outstanding = 0;
+    this.inBatch = 0;
+    if (this.awaiting) {
+      this.ctx.sim.cancel(this.awaiting.timer);
+      this.awaiting = undefined;
+    }
+    if (!this.reconnector || this.done) {
+      this.finish();
+      return;
+    }
+    this.reconnector.schedule(node, this.stopAt, (n) => this.begin(n));
+    if (this.blocked) {
+      // the arrival chain was waiting for a confirm / reply that will never come: restart it
+      this.blocked = false;
+      this.stats.skipped++;
+      this.scheduleNext();
+    }
   }
 
   private scheduleNext(): void {
@@ -158,6 +209,12 @@ export class Producer {
   /** @internal an arrival */
   fire(): void {
     if (this.done) return;
+    if (!this.connected) {
+      // disconnected (reconnecting): the application's publish fails and the message is dropped
+      this.stats.skipped++;
+      this.scheduleNext();
+      return;
+    }
     if (this.mustWait()) {
       this.blocked = true;
       return;
@@ -188,10 +245,7 @@ export class Producer {
 
   private publishOne(): void {
     const ch = this.ch;
-    if (!ch?.clientOpen) {
-      this.finish();
-      return;
-    }
+    if (!ch?.clientOpen) return; // closed() runs on the channel's close event
     const cfg = this.cfg;
     const seq = this.seq++;
     const bytes = Math.max(0, Math.round(cfg.size.sample(this.sizeRng)));
@@ -219,7 +273,10 @@ export class Producer {
     if (cfg.confirms !== false) {
       this.outstanding++;
       this.inBatch++;
-      ch.publish(cfg.exchange, key, { bytes }, props, (err) => this.onConfirm(err === null));
+      const epoch = this.epoch;
+      ch.publish(cfg.exchange, key, { bytes }, props, (err) => {
+        if (epoch === this.epoch) this.onConfirm(err === null);
+      });
     } else {
       ch.publish(cfg.exchange, key, { bytes }, props);
     }

@@ -8,6 +8,7 @@ import { describeRate, type RateShape } from "../clients/rate-profile.js";
 import type { KeySource } from "../clients/routing-key.js";
 import { ClusterRuntime } from "../cluster/cluster-runtime.js";
 import { FreeRuntime } from "../cluster/free-runtime.js";
+import type { ReconnectPolicy } from "../cluster/reconnect.js";
 import type { BrokerRuntime } from "../cluster/runtime.js";
 import { RandomStreams } from "../engine/random.js";
 import { Simulator } from "../engine/simulator.js";
@@ -84,12 +85,13 @@ export function buildWorld(scenario: Scenario, opts: { seed?: number } = {}): Wo
     onHandlerStart: (c, p, latency) => clientLatency.record(c, p, latency),
     end,
   };
+  const nodes = runtime.nodes;
   const producers = scenario.producers.flatMap((p) => {
-    const cfg = producerConfig(p);
+    const cfg = producerConfig(p, nodes);
     return Array.from({ length: p.count }, (_, i) => new Producer(ctx, cfg, i));
   });
   const consumers = scenario.consumers.flatMap((c) =>
-    Array.from({ length: c.count }, (_, i) => new SimConsumer(ctx, consumerConfig(c), i)),
+    Array.from({ length: c.count }, (_, i) => new SimConsumer(ctx, consumerConfig(c, nodes), i)),
   );
   const world: World = {
     scenario,
@@ -126,7 +128,22 @@ function keySource(p: ProducerSpec): KeySource {
   return { kind: "template", template: p.routingKey ?? "" };
 }
 
-function producerConfig(p: ProducerSpec): ProducerConfig {
+/** The client's reconnect policy with its failover list resolved (default: every node). */
+function reconnectPolicy(
+  r: ProducerSpec["reconnect"],
+  nodes: readonly string[],
+): ReconnectPolicy | undefined {
+  if (r === undefined) return undefined;
+  return {
+    nodes: r.nodes ?? nodes,
+    initialDelay: r.initialDelay,
+    multiplier: r.multiplier,
+    maxDelay: r.maxDelay,
+    jitter: r.jitter,
+  };
+}
+
+function producerConfig(p: ProducerSpec, nodes: readonly string[]): ProducerConfig {
   return {
     name: p.name,
     count: p.count,
@@ -145,12 +162,13 @@ function producerConfig(p: ProducerSpec): ProducerConfig {
     confirms: p.confirms,
     batch: p.batch,
     rpc: p.rpc,
+    reconnect: reconnectPolicy(p.reconnect, nodes),
     start: p.start,
     stop: p.stop,
   };
 }
 
-function consumerConfig(c: ConsumerSpec) {
+function consumerConfig(c: ConsumerSpec, nodes: readonly string[]) {
   return {
     name: c.name,
     count: c.count,
@@ -165,6 +183,7 @@ function consumerConfig(c: ConsumerSpec) {
     priority: c.priority,
     exclusive: c.exclusive,
     reply: c.reply,
+    reconnect: reconnectPolicy(c.reconnect, nodes),
     start: c.start,
     stop: c.stop,
   };

@@ -187,3 +187,37 @@ consumers: [{ name: c, queue: q, processing: 0ms, nack: { probability: 1, requeu
     );
   });
 });
+
+describe("reconnect", () => {
+  const text = (reconnect: string) => `name: rc
+duration: 20s
+cluster: { nodes: 2 }
+queues: [{ name: q }]
+producers: [{ name: p, exchange: "", routingKey: q, rate: 100/s${reconnect} }]
+consumers: [{ name: c, queue: q, prefetch: 10, processing: exp(2ms)${reconnect} }]
+faults:
+  - { at: 5s, killConnection: p }
+  - { at: 5s, killConnection: c }
+`;
+
+  it("without reconnect:, clients whose connection is killed stay disconnected", () => {
+    const r = runScenario(scenario(text("")));
+    expect(r.summary.counts.published).toBeGreaterThan(450);
+    expect(r.summary.counts.published).toBeLessThan(550); // publishing stopped at 5 s
+  });
+
+  it("with reconnect:, they come back after the back-off (on the next node) and carry on; arrivals due meanwhile are skipped", () => {
+    const r = runScenario(scenario(text(", reconnect: { initialDelay: 2s, jitter: 0 }")));
+    // 5 s before the kill, 2 s down, 13 s after: ~1800 of 2000 arrivals published
+    expect(r.summary.counts.published).toBeGreaterThan(1700);
+    expect(r.summary.counts.published).toBeLessThan(1900);
+    expect(r.summary.counts.consumed).toBeGreaterThan(1700);
+    expect(r.fates.conserved).toBe(true);
+  });
+
+  it("a failover list must name cluster nodes", () => {
+    expect(() => scenario(text(", reconnect: { nodes: [rabbit-3] }"))).toThrow(
+      /node "rabbit-3" is not in the cluster/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { parseDuration } from "../../engine/units.js";
 import { count, distribution, duration, entityName, probability, vhostName } from "./common.js";
+import { checkReconnectNodes, reconnectSchema } from "./reconnect.js";
 import { Declared } from "./references.js";
 import { checkUniqueNames, checkWindow, records, type SectionCheck, str } from "./section.js";
 
@@ -46,6 +47,7 @@ export const consumerSchema = z
       .boolean()
       .default(false)
       .meta({ description: "RPC server: publish a reply to each message's reply-to after processing." }),
+    reconnect: reconnectSchema.optional(),
     start: duration("When the consumer starts.").prefault("0s"),
     stop: duration("When the consumer cancels and disconnects (default: end of run).").optional(),
   })
@@ -58,6 +60,7 @@ export const consumersShape = {
 export const consumerChecks: readonly SectionCheck[] = [
   (doc, ctx) => {
     checkUniqueNames(doc, "consumers", "consumer", ctx);
+    checkReconnectNodes(doc, "consumers", ctx);
     const d = new Declared(doc);
     for (const { index, item } of records(doc.consumers)) {
       const vhost = str(item, "vhost") ?? "/";

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { parseDuration } from "../../engine/units.js";
 import { count, distribution, duration, entityName, positive, rate, table, vhostName } from "./common.js";
+import { checkReconnectNodes, reconnectSchema } from "./reconnect.js";
 import { Declared } from "./references.js";
 import { checkUniqueNames, checkWindow, records, type SectionCheck, str, tryParse } from "./section.js";
 
@@ -89,6 +90,7 @@ export const producerSchema = z
         description:
           "Make each message a request: reply-to amq.rabbitmq.reply-to (direct reply-to), wait for the reply before the next.",
       }),
+    reconnect: reconnectSchema.optional(),
     start: duration("When the producer starts.").prefault("0s"),
     stop: duration("When the producer stops (default: end of run).").optional(),
   })
@@ -103,6 +105,7 @@ const RATE_KEYS = ["rate", "bursts", "ramp", "schedule"] as const;
 export const producerChecks: readonly SectionCheck[] = [
   (doc, ctx) => {
     checkUniqueNames(doc, "producers", "producer", ctx);
+    checkReconnectNodes(doc, "producers", ctx);
     const d = new Declared(doc);
     for (const { index, item } of records(doc.producers)) {
       const vhost = str(item, "vhost") ?? "/";

@@ -1,0 +1,39 @@
+import { nextAttempt, type ReconnectPolicy } from "../cluster/reconnect.js";
+import type { RandomStream } from "../engine/random.js";
+import type { Nanoseconds } from "../engine/time.js";
+import type { ClientContext } from "./context.js";
+
+/**
+ * Schedules a client's reconnect attempts by its policy (src/cluster/reconnect.ts): after a drop
+ * from node N, try the next node of the failover list after the back-off; a node that is down
+ * refuses at once and the next attempt waits longer. `succeeded()` resets the back-off.
+ */
+export class Reconnector {
+  private attempt = 0;
+  private pending = false;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly policy: ReconnectPolicy,
+    private readonly rng: RandomStream,
+  ) {}
+
+  /** After losing the connection to `lastNode`: call `connect(node)` when an attempt can succeed, before `stopAt`. */
+  schedule(lastNode: string, stopAt: Nanoseconds, connect: (node: string) => void): void {
+    if (this.pending) return;
+    const { node, delay } = nextAttempt(this.policy, lastNode, this.attempt++, this.rng);
+    const at = this.ctx.sim.now + delay;
+    if (at >= stopAt) return;
+    this.pending = true;
+    this.ctx.sim.scheduleAt(at, () => {
+      this.pending = false;
+      if (this.ctx.broker.runtime.isUp(node)) connect(node);
+      else this.schedule(node, stopAt, connect);
+    });
+  }
+
+  /** The connection is up again: the next drop starts the back-off from the beginning. */
+  succeeded(): void {
+    this.attempt = 0;
+  }
+}
