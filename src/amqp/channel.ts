@@ -575,9 +575,38 @@ export class Channel extends Emitter<ChannelEvents> {
   /** basic.recover (requeue=true): every unacked delivery of this channel is requeued. */
   recover(cb?: Callback<Record<string, never>>): void {
     this.call(() => {
-      this.requeueAll();
+      const all = [...this.unacked.values()];
+      this.inGroups(all, (p) => {
+        this.unacked.delete(p.tag);
+        this.release(p);
+        if (!p.queue.deleted) {
+          p.queue.unackedCount--;
+          p.queue.requeue(p.qm);
+        }
+      });
       return {};
     }, cb);
+  }
+
+  /**
+   * rabbit_channel foreach_per_queue: settle deliveries in groups per (queue, consumer tag),
+   * ordered by queue name then tag (basic.get deliveries first), each queue dispatching after each
+   * group (conformance: recover-two-consumers-one-channel).
+   */
+  private inGroups(list: readonly Pending[], each: (p: Pending) => void): void {
+    const groups = new Map<string, Pending[]>();
+    for (const p of list) {
+      const key = `${p.queue.name}\u0000${p.consumer ? `1${p.consumer.tag}` : "0"}`;
+      const g = groups.get(key);
+      if (g) g.push(p);
+      else groups.set(key, [p]);
+    }
+    for (const key of [...groups.keys()].sort()) {
+      const g = groups.get(key)!;
+      for (const p of g) each(p);
+      const q = g[0]!.queue;
+      if (!q.deleted) q.dispatch();
+    }
   }
 
   close(cb?: () => void): void {
@@ -814,14 +843,8 @@ export class Channel extends Emitter<ChannelEvents> {
       if (tag !== 0 && p.tag > tag) break;
       settled.push(p);
     }
-    const touched = new Set<Queue>();
-    let released = false;
-    for (const p of settled) {
-      this.settleOne(p, kind, requeue);
-      if (p.consumer) released = true;
-      if (!p.queue.deleted) touched.add(p.queue);
-    }
-    for (const q of touched) q.dispatch();
+    const released = settled.some((p) => p.consumer !== undefined);
+    this.inGroups(settled, (p) => this.settleOne(p, kind, requeue));
     if (released && this.globalPrefetch !== 0) this.dispatchMine();
   }
 

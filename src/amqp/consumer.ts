@@ -6,6 +6,11 @@ import type { Queue } from "./queue.js";
 export class Consumer {
   /** Unacked deliveries to this consumer (its per-consumer prefetch counts these). */
   unacked = 0;
+  /**
+   * Found blocked (prefetch full) by its queue: out of the round-robin until it can take again,
+   * then it rejoins at the back (rabbit_queue_consumers' blocked set).
+   */
+  parked = false;
   constructor(
     readonly tag: string,
     readonly channel: Channel,

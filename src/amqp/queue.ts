@@ -62,6 +62,8 @@ export class Queue {
   private expiryTimerAt = Number.POSITIVE_INFINITY;
   private leaseTimer: EventId | undefined;
   private lastUsed: Nanoseconds;
+  /** Consumers parked as blocked (see pickConsumer). */
+  private parkedCount = 0;
   /** Ready messages with a finite expiry (0: expiry checks are skipped). */
   private expiring = 0;
   /** Routing epoch mark: de-duplicates destinations within one routing decision. */
@@ -286,10 +288,17 @@ export class Queue {
    */
   protected pickConsumer(): Consumer | undefined {
     const cs = this.consumers;
+    if (this.parkedCount > 0) this.unpark();
     const n = this.parsed.singleActiveConsumer ? Math.min(1, cs.length) : cs.length;
     for (let i = 0; i < n; i++) {
       const c = cs[i]!;
-      if (!c.canTake()) continue;
+      if (!c.canTake()) {
+        if (!c.parked && n > 1) {
+          c.parked = true;
+          this.parkedCount++;
+        }
+        continue;
+      }
       if (n > 1) {
         // rotate c to the end of its priority group
         let j = i;
@@ -302,6 +311,24 @@ export class Queue {
       return c;
     }
     return undefined;
+  }
+
+  /**
+   * Parked consumers that can take messages again rejoin the round-robin at the back of their
+   * priority group (rabbit_queue_consumers: a blocked consumer leaves the active queue and is
+   * appended when unblocked; conformance: round-robin-skips-full-consumer).
+   */
+  private unpark(): void {
+    const cs = this.consumers;
+    const freed = cs.filter((c) => c.parked && c.canTake());
+    for (const c of freed) {
+      c.parked = false;
+      this.parkedCount--;
+      cs.splice(cs.indexOf(c), 1);
+      let j = cs.length;
+      while (j > 0 && cs[j - 1]!.priority < c.priority) j--;
+      cs.splice(j, 0, c);
+    }
   }
 
   /** Deliver ready messages while a consumer can take one. */
@@ -359,6 +386,10 @@ export class Queue {
     const i = this.consumers.indexOf(c);
     if (i < 0) return;
     this.consumers.splice(i, 1);
+    if (c.parked) {
+      c.parked = false;
+      this.parkedCount--;
+    }
     this.touch();
     if (this.autoDelete && this.consumers.length === 0) {
       // docs/queues.md#temporary-queues: deleted when its last consumer goes away

@@ -350,3 +350,41 @@ describe("single active consumer and priorities (classic queues)", () => {
     expect([first.length, high.length]).toEqual([2, 0]);
   });
 });
+
+describe("dispatch order details seen on RabbitMQ 3.10.8", () => {
+  it("a consumer unblocked by an ack rejoins the round-robin at the back", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    w.ch.prefetch(1);
+    const c1 = collect(w.ch, "q");
+    const b = w.conn.createChannel();
+    const c2 = collect(b, "q", { noAck: true });
+    w.run();
+    for (let i = 1; i <= 4; i++) w.ch.sendToQueue("q", { bytes: 1, body: i });
+    w.run();
+    expect([bodies(c1), bodies(c2)]).toEqual([[1], [2, 3, 4]]);
+    w.ch.ack(c1[0]!);
+    w.run();
+    w.ch.sendToQueue("q", { bytes: 1, body: 5 });
+    w.ch.sendToQueue("q", { bytes: 1, body: 6 });
+    w.run();
+    expect([bodies(c1), bodies(c2)]).toEqual([
+      [1, 6],
+      [2, 3, 4, 5],
+    ]);
+  });
+
+  it("basic.recover requeues per consumer (sorted by tag), each group dispatched before the next", () => {
+    const w = world();
+    w.ch.assertQueue("q");
+    const got: string[] = [];
+    w.ch.consume("q", (d) => d && got.push(`c1:${d.body}:${d.fields.deliveryTag}`), { consumerTag: "c1" });
+    w.ch.consume("q", (d) => d && got.push(`c2:${d.body}:${d.fields.deliveryTag}`), { consumerTag: "c2" });
+    w.run();
+    for (const m of ["m1", "m2", "m3"]) w.ch.sendToQueue("q", { bytes: 1, body: m });
+    w.run();
+    w.ch.recover();
+    w.run();
+    expect(got).toEqual(["c1:m1:1", "c2:m2:2", "c1:m3:3", "c2:m1:4", "c1:m3:5", "c2:m2:6"]);
+  });
+});
