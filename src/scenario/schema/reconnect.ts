@@ -13,14 +13,10 @@ import { type CheckContext, type RawDoc, records } from "./section.js";
  */
 export const reconnectSchema = z
   .strictObject({
-    nodes: z
-      .array(z.string().min(1))
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "Failover list of node names, tried in order after the one that failed (default: every node).",
-      }),
+    nodes: z.array(z.string().min(1)).min(1).optional().meta({
+      description:
+        "Failover list of node names, tried in order after the one that failed (default: every node).",
+    }),
     initialDelay: duration("Wait before the first attempt (default 1s).").prefault("1s"),
     multiplier: z
       .number()
