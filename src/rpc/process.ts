@@ -569,7 +569,11 @@ export class RpcProcess {
       q.head++;
       if (!w.settled) this.timedOut(w);
     }
-    if (q.head > 256 && q.head * 2 > q.items.length) {
+    // Drop the swept entries (each holds its span and message) so they do not pile up.
+    if (q.head === q.items.length) {
+      q.items.length = 0;
+      q.head = 0;
+    } else if (q.head >= 32) {
       q.items.splice(0, q.head);
       q.head = 0;
     }
