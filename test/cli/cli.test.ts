@@ -42,6 +42,9 @@ describe("amqpsim run", () => {
     const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
     expect(result.format).toBe("amqpsim-result");
     expect(result.scenario.name).toBe("hello-world");
+    // the scenario layer's application-latency section is part of the page and summary.md
+    expect(readFileSync(join(dir, "index.html"), "utf8")).toContain('id="application-latency"');
+    expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("| consumer receiver | 100 |");
     // no temporary folder is left behind
     expect(readdirSync(out)).toEqual(["hello-world"]);
   });

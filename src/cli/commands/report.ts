@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { applicationLatencySection } from "../app-latency-section.js";
 import { CliError } from "../errors.js";
 import { writeFolderAtomic } from "../output.js";
 
@@ -22,7 +23,7 @@ export function reportCommand(program: Command): void {
       const { renderReport } = await import("../../report/index.js");
       const text = `${JSON.stringify(result, null, 2)}\n`;
       const dir = writeFolderAtomic(opts.out, result.scenario.name, {
-        ...renderReport(result).files,
+        ...renderReport(result, { extraSections: [applicationLatencySection] }).files,
         "result.json": text,
       });
       process.stdout.write(`report: ${dir}/index.html\n`);

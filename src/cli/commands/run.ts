@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { applicationLatencySection } from "../app-latency-section.js";
 import { EXIT_FAILED, EXIT_USAGE } from "../errors.js";
 import { renderExtrasText } from "../extras.js";
 import { printProblems, writeFolderAtomic } from "../output.js";
@@ -76,7 +77,7 @@ async function run(file: string, opts: RunOpts): Promise<number> {
   let dir: string | undefined;
   if (opts.report) {
     const files = {
-      ...report.renderReport(result).files,
+      ...report.renderReport(result, { extraSections: [applicationLatencySection] }).files,
       "result.json": `${JSON.stringify(result, null, 2)}\n`,
     };
     dir = writeFolderAtomic(opts.out, result.scenario.name, files);
