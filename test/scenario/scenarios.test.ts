@@ -36,13 +36,15 @@ beforeAll(() => {
  * changes move.
  */
 function normalise(text: string): string {
-  return text
-    .replace(/\d+(\.\d+)?(e[+-]?\d+)?[A-Za-zµ]*/g, "#")
-    .replace(/#(\s*#)+/g, "#")
-    // what is still queued / in flight at the last instant depends on the last few events: not structure
-    .replace(/, (queued|in-flight) #/g, "")
-    .replace(/[ \t]+/g, " ")
-    .replace(/ +$/gm, "");
+  return (
+    text
+      .replace(/\d+(\.\d+)?(e[+-]?\d+)?[A-Za-zµ]*/g, "#")
+      .replace(/#(\s*#)+/g, "#")
+      // what is still queued / in flight at the last instant depends on the last few events: not structure
+      .replace(/, (queued|in-flight) #/g, "")
+      .replace(/[ \t]+/g, " ")
+      .replace(/ +$/gm, "")
+  );
 }
 
 describe("teaching scenarios", () => {
