@@ -84,6 +84,7 @@ export class ClusterRuntime implements BrokerRuntime {
   private readonly upListeners: NodeListener[] = [];
   private readonly alarmListeners: AlarmListener[] = [];
   private readonly healListeners: ((info: HealInfo) => void)[] = [];
+  private readonly partitionListeners: ((groups: readonly (readonly string[])[]) => void)[] = [];
   private readonly alarms = new Set<string>();
   private groups: readonly (readonly string[])[] | null = null;
   private partitionEpoch = 0;
@@ -91,7 +92,15 @@ export class ClusterRuntime implements BrokerRuntime {
   /** Processes with no node to run on (a leaderless quorum queue): their work waits here. */
   private readonly suspended = new Map<
     string,
-    { proc: ProcessRef; op: BrokerOp; size: OpSize; action: Action<unknown>; arg: unknown }[]
+    {
+      proc: ProcessRef;
+      op: BrokerOp;
+      size: OpSize;
+      action: Action<unknown>;
+      arg: unknown;
+      /** The node that handed the work over: it still has to cross the link from there. */
+      from: string | null;
+    }[]
   >();
   /** Processes that moved to another node (a replicated queue's new leader): key -> node. */
   private readonly moved = new Map<string, string>();
@@ -164,7 +173,7 @@ export class ClusterRuntime implements BrokerRuntime {
     if (this.suspended.size > 0) {
       const waiting = this.suspended.get(proc.key);
       if (waiting !== undefined) {
-        waiting.push({ proc, op, size, action: action as Action<unknown>, arg });
+        waiting.push({ proc, op, size, action: action as Action<unknown>, arg, from: this.running.node });
         return;
       }
     }
@@ -328,6 +337,11 @@ export class ClusterRuntime implements BrokerRuntime {
     this.clientCounter = counter;
   }
 
+  /** Called when node-to-node links are cut (at once: Raft members notice within their own timeouts). */
+  onPartition(listener: (groups: readonly (readonly string[])[]) => void): void {
+    this.partitionListeners.push(listener);
+  }
+
   onHeal(listener: (info: HealInfo) => void): void {
     this.healListeners.push(listener);
   }
@@ -368,6 +382,7 @@ export class ClusterRuntime implements BrokerRuntime {
     this.network.partition(groups);
     this.mark("partition", `partition ${groups.map((g) => `[${g.join(", ")}]`).join(" ")}`, until);
     this.sim.schedule(this.config.netTicktime, this.detect, this.partitionEpoch);
+    for (const l of this.partitionListeners) l(groups);
   }
 
   /** Restore node-node links and apply the partition-handling mode's recovery. */
@@ -466,7 +481,15 @@ export class ClusterRuntime implements BrokerRuntime {
     const waiting = this.suspended.get(key);
     if (waiting === undefined) return;
     this.suspended.delete(key);
-    for (const w of waiting) this.work(w.proc, w.op, w.size, w.action, w.arg);
+    const r = this.running;
+    const outer = { node: r.node, proc: r.proc, client: r.client };
+    for (const w of waiting) {
+      r.node = w.from;
+      r.proc = null;
+      r.client = null;
+      this.work(w.proc, w.op, w.size, w.action, w.arg);
+    }
+    Object.assign(r, outer);
   }
 
   /**

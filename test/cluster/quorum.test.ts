@@ -88,3 +88,29 @@ describe("quorum queue leader failover", () => {
     expect(markers).toEqual(["leader-elected@12"]);
   });
 });
+
+describe("quorum queue and partitions", () => {
+  it("a leader cut off from its followers steps down; the majority side elects a leader and keeps serving its clients", () => {
+    const { sim, rt, broker, handler, markers } = setup();
+    sim.run({ until: 10 * NS_PER_MS });
+    const q = broker.vhost("/").queues.get("orders")!;
+    const got: number[] = [];
+    const y = broker.connect({ name: "y", node: "b" }).createChannel();
+    y.consume("orders", (d: Delivery | null) => {
+      if (!d) return;
+      got.push(sim.now);
+      y.ack(d);
+    });
+    const p = broker.connect({ name: "p", node: "c" }).createChannel();
+    sim.run({ until: 20 * NS_PER_MS });
+    rt.partitionNetwork([["a"], ["b", "c"]]);
+    expect(handler.quorum.leaderOf(q)).toBe("a");
+    sim.run({ until: 3 * NS_PER_S });
+    expect(handler.quorum.leaderOf(q)).toBe("b");
+    expect(markers).toEqual(["leader-elected@2.02"]);
+    p.sendToQueue("orders", { bytes: 100 });
+    sim.run({ until: 4 * NS_PER_S });
+    expect(got).toHaveLength(1); // served on the majority side during the partition
+    expect(broker.finish().total.lost).toBe(0);
+  });
+});

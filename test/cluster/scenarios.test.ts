@@ -87,6 +87,19 @@ describe("cluster scenarios: replicated queues", () => {
   });
 });
 
+describe("cluster scenarios: quorum queue under a partition", () => {
+  it("partition-quorum-minority: one leader, on the majority side; the minority producer's messages wait unconfirmed; nothing lost", () => {
+    const r = run("partition-quorum-minority");
+    expect(r.markers.map((m) => `${m.kind}@${m.time}`)).toEqual(["partition@10", "leader-elected@12"]);
+    expect(r.summary.counts.lost).toBe(0);
+    expect(r.fates.confirmedLost).toBe(0);
+    // edge (10/s, on the minority node) reached no leader from 10 s to 30 s: 200 in flight
+    expect(r.fates.total["in-flight"]).toBe(200);
+    // api (50/s, majority side) was served throughout: everything it published was acked
+    expect(r.fates.total.acked).toBe(r.summary.counts.published - 200);
+  });
+});
+
 describe("cluster scenarios: mirrored queues", () => {
   it("mirrored-failover-loss: promoting the unsynchronised mirror loses the confirmed backlog published before it rejoined; ha-sync-mode automatic loses nothing", () => {
     const r = run("mirrored-failover-loss");

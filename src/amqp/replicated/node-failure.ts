@@ -45,6 +45,7 @@ export class NodeFailureHandler {
       if (s.ack) this.confirmed.add(s.msgId);
     });
     cluster.onNodeDown((node) => this.nodeDown(node));
+    cluster.onPartition(() => this.quorum.partitioned());
     cluster.onNodeUp((node) => this.nodeUp(node));
     // a run that ends during an outage: what waits for recovery is still queued (on disk)
     broker.addFinisher(() => {

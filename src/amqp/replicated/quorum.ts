@@ -16,8 +16,9 @@ import type { Queue } from "../queue.js";
  *   redelivered=true; consumers on other nodes keep their subscription and their unacked
  *   messages, and get deliveries again from the new leader;
  * - with no majority the queue stays unavailable until enough replicas return.
- * Not modelled: replication cost per message, confirms waiting for a majority, partitions that
- * isolate a leader, delivery limits.
+ * - a partition that leaves the leader without a majority makes it step down; the majority side
+ *   elects a leader; consumers on the minority side lose their subscription.
+ * Not modelled: replication cost per message, confirms waiting for a majority, delivery limits.
  */
 export class QuorumQueues {
   private readonly leader = new Map<Queue, string>();
@@ -66,6 +67,23 @@ export class QuorumQueues {
     this.tryElect(q);
   }
 
+  /**
+   * The network split: a leader that cannot reach a majority of its replicas steps down (it can
+   * no longer commit), and the side with a majority elects a new one (docs/partitions.md,
+   * quorum queues: "the minority side makes no progress").
+   */
+  partitioned(): void {
+    for (const vh of this.broker.vhosts.values()) {
+      for (const q of vh.queues.values()) {
+        if (q.deleted || !QuorumQueues.isQuorum(q) || this.leaderless.has(q)) continue;
+        const leader = this.leaderOf(q);
+        const replicas = this.replicas(q);
+        const seen = replicas.filter((n) => n === leader || this.cluster.reachable(leader, n)).length;
+        if (seen * 2 <= replicas.length) this.leaderDown(q);
+      }
+    }
+  }
+
   /** A node came back: leaderless queues may have a majority again. */
   nodeUp(): void {
     for (const q of [...this.leaderless.keys()]) this.tryElect(q);
@@ -92,7 +110,12 @@ export class QuorumQueues {
     this.leaderless.delete(q);
     this.leader.set(q, node);
     this.cluster.relocate(q.proc.key, node === q.node ? null : node);
-    for (const c of consumers) if (c.channel.brokerOpen && !q.consumers.includes(c)) q.consumers.push(c);
+    // consumers whose channel cannot reach the new leader (the other side of a partition) are gone
+    for (const c of consumers) {
+      const reach =
+        c.channel.connection.node === node || this.cluster.reachable(c.channel.connection.node, node);
+      if (c.channel.brokerOpen && reach && !q.consumers.includes(c)) q.consumers.push(c);
+    }
     const sig = this.broker.signals.marker;
     if (sig.active) {
       sig.emit({
