@@ -2,6 +2,7 @@ import type { ConformanceCase } from "../case.js";
 import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
 import { dispatchCases } from "./dispatch.js";
+import { dispatchCases2 } from "./dispatch2.js";
 import { edgeCases } from "./edges.js";
 import { exchangeCases } from "./exchanges.js";
 import { interplayCases } from "./interplay.js";
@@ -28,4 +29,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...probeCases3,
   ...probeCases4,
   ...dispatchCases,
+  ...dispatchCases2,
 ];
