@@ -152,11 +152,14 @@ export class Broker {
   /** Server-generated queue name, "amq.gen-" + 22 characters as RabbitMQ does; deterministic. */
   generateQueueName(): string {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let x = ++this.nameCounter * 2654435761;
+    // 32-bit integer arithmetic (Math.imul): plain multiplication overflows 2^53 and loses the
+    // low bits, which made different counters produce the same name. The start state is a
+    // bijection of the counter; each character takes the LCG's top 6 bits (its best-mixed ones).
+    let x = Math.imul(++this.nameCounter, 2654435761) >>> 0;
     let s = "";
     for (let i = 0; i < 22; i++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      s += alphabet[x % 64];
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      s += alphabet[x >>> 26];
     }
     return `amq.gen-${s}`;
   }

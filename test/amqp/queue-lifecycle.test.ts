@@ -134,6 +134,14 @@ describe("queue lifecycle and declaration rules (reference C)", () => {
     expect(names[1]).not.toBe(names[0]);
   });
 
+  it("server-generated queue names are distinct for many queues", () => {
+    const w = world();
+    const names = new Set<string>();
+    for (let i = 0; i < 500; i++) w.ch.assertQueue("", { exclusive: true }, (_e, ok) => names.add(ok.queue));
+    w.run();
+    expect(names.size).toBe(500);
+  });
+
   it("declare-ok reports message and consumer counts; checkQueue of a missing queue is 404", () => {
     const w = world();
     w.ch.assertQueue("q");
