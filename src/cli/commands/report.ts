@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { applicationLatencySection } from "../app-latency-section.js";
 import { CliError } from "../errors.js";
-import { writeFolderAtomic } from "../output.js";
+import { writeRunReport } from "../write-report.js";
 
 export function reportCommand(program: Command): void {
   program
@@ -20,12 +19,7 @@ export function reportCommand(program: Command): void {
       if ((result as { format?: unknown }).format !== "amqpsim-result") {
         throw new CliError(`${file} is not an amqpsim result (no "format": "amqpsim-result")`);
       }
-      const { renderReport } = await import("../../report/index.js");
-      const text = `${JSON.stringify(result, null, 2)}\n`;
-      const dir = writeFolderAtomic(opts.out, result.scenario.name, {
-        ...renderReport(result, { extraSections: [applicationLatencySection] }).files,
-        "result.json": text,
-      });
+      const dir = await writeRunReport(opts.out, result);
       process.stdout.write(`report: ${dir}/index.html\n`);
     });
 }

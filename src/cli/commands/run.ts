@@ -1,10 +1,10 @@
 import { type Command, Option } from "commander";
-import { applicationLatencySection } from "../app-latency-section.js";
 import { EXIT_FAILED, EXIT_USAGE } from "../errors.js";
 import { renderExtrasText } from "../extras.js";
-import { printProblems, writeFolderAtomic } from "../output.js";
+import { printProblems } from "../output.js";
 import { resolveScenarioArg } from "../paths.js";
 import { ProgressBar } from "../progress.js";
+import { writeRunReport } from "../write-report.js";
 import { collect, parseSeed } from "./options.js";
 
 interface RunOpts {
@@ -73,15 +73,8 @@ async function run(file: string, opts: RunOpts): Promise<number> {
   }
   bar.done();
   const wall = bar.elapsedSeconds;
-  const report = await import("../../report/index.js");
   let dir: string | undefined;
-  if (opts.report) {
-    const files = {
-      ...report.renderReport(result, { extraSections: [applicationLatencySection] }).files,
-      "result.json": `${JSON.stringify(result, null, 2)}\n`,
-    };
-    dir = writeFolderAtomic(opts.out, result.scenario.name, files);
-  }
+  if (opts.report) dir = await writeRunReport(opts.out, result);
   const slo = result.slo as { pass?: boolean } | undefined;
   if (opts.format === "json") {
     const out = {
@@ -97,7 +90,8 @@ async function run(file: string, opts: RunOpts): Promise<number> {
   } else if (opts.quiet) {
     if (dir) process.stdout.write(`${dir}/index.html\n`);
   } else {
-    process.stdout.write(report.renderTextSummary(result));
+    const { renderTextSummary } = await import("../../report/index.js");
+    process.stdout.write(renderTextSummary(result));
     process.stdout.write(renderExtrasText(result));
     if (result.slo) {
       const { formatSloOutcome } = await import("../../metrics/slo.js");
