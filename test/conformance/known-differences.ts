@@ -5,5 +5,7 @@
  */
 export const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   "single-active-consumer-cancel-with-unacked":
-    "SAC: RabbitMQ activates the next consumer only once the cancelled one's unacked deliveries are settled",
+    "SAC: after cancelling an active consumer with unacked deliveries, RabbitMQ hands over only on channel close",
+  "single-active-consumer-cancel-then-ack":
+    "SAC: RabbitMQ does not hand over when a cancelled active consumer's deliveries are acked; the model does",
 };
