@@ -123,6 +123,8 @@ interface PublishRecord {
   /** The record is also the route step's OpSize: body bytes and bindings visited. */
   readonly bytes: number;
   bindings: number;
+  /** True while runtime.work("route") is on the stack: the router's result is still current. */
+  inline: boolean;
 }
 
 const FRAME_BYTES = 64;
@@ -431,6 +433,7 @@ export class Channel extends Emitter<ChannelEvents> {
       nextT: null,
       bytes: msg.bytes,
       bindings: 0,
+      inline: false,
     };
     broker.transitAdd(rec);
     broker.runtime.send(
@@ -946,8 +949,33 @@ export class Channel extends Emitter<ChannelEvents> {
 
   // ---------------------------------------------------------------- publishing pipeline
 
-  /** @internal basic.publish arrived at the broker. */
+  /**
+   * @internal basic.publish arrived at the broker. The channel process handles frames one at a time
+   * (rabbit_channel), so routing happens when the process reaches this frame: a publish queued
+   * behind a declare or bind on the same channel sees what that method created. The route step's
+   * per-binding cost is estimated from the topology at arrival.
+   */
   brokerPublish(rec: PublishRecord): void {
+    const broker = this.broker;
+    if (!this.brokerOpen) {
+      broker.transitRemove(rec);
+      broker.recordFate(rec.msg.id, null, "lost", "connection-closed");
+      return;
+    }
+    const msg = rec.msg;
+    const x = this.vhost.exchanges.get(msg.exchange);
+    rec.bindings =
+      x && !x.internal
+        ? broker.router.route(this.vhost, x, msg.routingKey, msg.ccKeys, msg.properties.headers, false)
+            .visited
+        : 0;
+    rec.inline = true;
+    broker.runtime.work(this.proc, "route", rec, routeDone, rec);
+    rec.inline = false;
+  }
+
+  /** @internal the channel process reached the publish frame: validate, route, hand to queues. */
+  routeInOrder(rec: PublishRecord): void {
     const broker = this.broker;
     if (!this.brokerOpen) {
       broker.transitRemove(rec);
@@ -985,7 +1013,12 @@ export class Channel extends Emitter<ChannelEvents> {
       }
     }
     const collect = broker.signals.routed.active;
-    const r = broker.router.route(this.vhost, x, msg.routingKey, msg.ccKeys, msg.properties.headers, collect);
+    // Run synchronously (a zero-cost runtime): the arrival's routing is still current unless a
+    // listener wants the matched bindings, which that routing did not collect.
+    const r =
+      rec.inline && !collect
+        ? broker.router.result
+        : broker.router.route(this.vhost, x, msg.routingKey, msg.ccKeys, msg.properties.headers, collect);
     if (collect) {
       broker.signals.routed.emit({
         time: broker.sim.now,
@@ -1029,8 +1062,7 @@ export class Channel extends Emitter<ChannelEvents> {
     const targets = r.queues.slice();
     rec.targets = targets;
     rec.pending = n;
-    rec.bindings = r.visited;
-    broker.runtime.work(this.proc, "route", rec, routeDone, rec);
+    this.enqueueAll(rec);
   }
 
   /** @internal routing charged: hand the copy to every target queue's process. */
@@ -1052,6 +1084,9 @@ export class Channel extends Emitter<ChannelEvents> {
     rec.targets![i] = null;
     const accepted = q.accept(rec.msg);
     if (!accepted) rec.nacked = true;
+    // replicated queues confirm once enough replicas have the copy (docs/confirms.md)
+    const rep = this.broker.replication;
+    if (accepted && rep !== undefined && rep.replicate(q, rec.msg, rec.seq !== 0, acceptDone, rec)) return;
     if (accepted && rec.msg.persistent && q.durable && rec.seq !== 0) {
       // docs/confirms.md: persistent messages to durable queues are confirmed once on disk
       this.broker.runtime.persist(q.node, rec.msg.bytes, acceptDone, rec);
@@ -1355,7 +1390,7 @@ function brokerPublish(rec: PublishRecord): void {
   rec.ch.brokerPublish(rec);
 }
 function routeDone(rec: PublishRecord): void {
-  rec.ch.enqueueAll(rec);
+  rec.ch.routeInOrder(rec);
 }
 function queueAccept(a: { rec: PublishRecord; i: number }): void {
   a.rec.ch.queueAccept(a.rec, a.i);
