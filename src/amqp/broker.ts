@@ -10,6 +10,7 @@ import type { Fate, LossCause } from "./fate.js";
 import { type FateCounts, FateLedger } from "./fate-ledger.js";
 import type { QueuedMessage } from "./message.js";
 import { type DeadLetterReason, Queue } from "./queue.js";
+import type { Replication } from "./replicated/replication.js";
 import { Router } from "./routing.js";
 import { BrokerSignals } from "./signals.js";
 import { type BrokerVersion, parseVersion } from "./version.js";
@@ -84,6 +85,8 @@ export class Broker {
     ["stream", Queue],
   ]);
   readonly consumerTimeout: Nanoseconds | undefined;
+  /** Replicated queues' confirm wait, set by the cluster layer (replicated/replication.ts). */
+  replication: Replication | undefined = undefined;
   /** Called by finish() before counting, so extensions can give their held copies a fate. */
   private readonly finishers: (() => void)[] = [];
   private ackTimer: EventId | undefined;

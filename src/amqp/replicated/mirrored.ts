@@ -2,6 +2,7 @@ import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
 import type { Broker } from "../broker.js";
 import type { QueuedMessage } from "../message.js";
 import type { Queue } from "../queue.js";
+import type { ReplicaSet } from "./replication.js";
 
 /** The ha-* keys of the policy that applies to a queue (versioned_docs/version-3.13/ha). */
 export interface HaPolicy {
@@ -27,9 +28,10 @@ interface MirrorState {
  * messages older than that mirror's join time existed only on the old leader and are lost (cause
  * mirror-promotion); the rest stay, in order. Unacked deliveries of connections that died with
  * the node come back redelivered. Not modelled: the new leader requeueing the unacked deliveries
- * of surviving consumers, confirms waiting for every mirror, mirroring costs.
+ * of surviving consumers. Confirms wait for the leader and every mirror that is up, synchronised
+ * or not (a mirror that joined late still receives every new message; replication.ts).
  */
-export class MirroredQueues {
+export class MirroredQueues implements ReplicaSet {
   private readonly states = new Map<Queue, MirrorState>();
 
   constructor(
@@ -46,6 +48,14 @@ export class MirroredQueues {
 
   leaderOf(q: Queue): string | undefined {
     return this.states.get(q)?.leader;
+  }
+
+  /** Confirms need the leader and every mirror that is up (ha/index.md "Publisher Confirms"). */
+  replicasOf(q: Queue): { leader: string; followers: string[]; need: number } | undefined {
+    if (!this.isMirrored(q)) return undefined;
+    const s = this.state(q);
+    const followers = [...s.syncedSince.keys()].filter((n) => this.cluster.isUp(n));
+    return { leader: s.leader, followers, need: 1 + followers.length };
   }
 
   /** Mirror nodes the policy asks for (the leader excluded). */

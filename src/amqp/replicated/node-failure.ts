@@ -6,6 +6,7 @@ import type { QueuedMessage } from "../message.js";
 import type { Queue } from "../queue.js";
 import { type HaPolicy, MirroredQueues } from "./mirrored.js";
 import { QuorumQueues } from "./quorum.js";
+import { Replication } from "./replication.js";
 
 /**
  * What a broker node going down does to the AMQP state on it (docs/queues.md#durability,
@@ -30,6 +31,7 @@ export class NodeFailureHandler {
   private readonly recovered = new Map<Queue, QueuedMessage[]>();
   readonly quorum: QuorumQueues;
   readonly mirrored: MirroredQueues;
+  readonly replication: Replication;
 
   constructor(
     private readonly broker: Broker,
@@ -41,6 +43,9 @@ export class NodeFailureHandler {
     this.mirrored = new MirroredQueues(broker, cluster, haPolicy, (q, qm) =>
       this.lose(q, qm, "mirror-promotion"),
     );
+    this.replication = new Replication(cluster, [this.quorum, this.mirrored]);
+    broker.replication = this.replication;
+    cluster.onHeal(() => this.replication.resend());
     broker.signals.confirmed.subscribe((s) => {
       if (s.ack) this.confirmed.add(s.msgId);
     });
@@ -77,6 +82,7 @@ export class NodeFailureHandler {
   }
 
   private nodeDown(node: string): void {
+    this.replication.mirrorGone((q) => this.mirrored.isMirrored(q), node);
     const all = this.queuesOn(node);
     // 1. replicated queues led from here move: a mirror is promoted at once, quorum replicas
     // elect a leader (consumers detached until then); consumers of the other queues here are
@@ -128,6 +134,7 @@ export class NodeFailureHandler {
   }
 
   private nodeUp(node: string): void {
+    this.replication.resend(node);
     this.quorum.nodeUp();
     this.mirrored.nodeUp(node);
     for (const q of this.queuesOn(node)) {

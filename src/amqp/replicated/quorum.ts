@@ -2,6 +2,7 @@ import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
 import type { Broker } from "../broker.js";
 import type { Consumer } from "../consumer.js";
 import type { Queue } from "../queue.js";
+import type { ReplicaSet } from "./replication.js";
 
 /**
  * Quorum queues on node failure (docs/quorum-queues/index.md#behaviour, reference §F). A quorum
@@ -18,9 +19,9 @@ import type { Queue } from "../queue.js";
  * - with no majority the queue stays unavailable until enough replicas return.
  * - a partition that leaves the leader without a majority makes it step down; the majority side
  *   elects a leader; consumers on the minority side lose their subscription.
- * Not modelled: replication cost per message, confirms waiting for a majority, delivery limits.
+ * - each copy is replicated to the followers and confirmed once a majority has it (replication.ts).
  */
-export class QuorumQueues {
+export class QuorumQueues implements ReplicaSet {
   private readonly leader = new Map<Queue, string>();
   private readonly replicaSets = new Map<Queue, string[]>();
   /** Queues without a leader: their consumers, detached until the election. */
@@ -54,6 +55,14 @@ export class QuorumQueues {
       this.replicaSets.set(q, r);
     }
     return r;
+  }
+
+  /** Confirms need a majority of the replicas, the leader included (docs/quorum-queues). */
+  replicasOf(q: Queue): { leader: string; followers: string[]; need: number } | undefined {
+    if (!QuorumQueues.isQuorum(q)) return undefined;
+    const leader = this.leaderOf(q);
+    const all = this.replicas(q);
+    return { leader, followers: all.filter((n) => n !== leader), need: Math.floor(all.length / 2) + 1 };
   }
 
   /** The leader's node went down: detach consumers (nothing can be delivered) and call an election. */
