@@ -1085,8 +1085,7 @@ export class Channel extends Emitter<ChannelEvents> {
     const accepted = q.accept(rec.msg);
     if (!accepted) rec.nacked = true;
     // replicated queues confirm once enough replicas have the copy (docs/confirms.md)
-    const rep = this.broker.replication;
-    if (accepted && rep !== undefined && rep.replicate(q, rec.msg, rec.seq !== 0, acceptDone, rec)) return;
+    if (accepted && this.broker.replication?.replicate(q, rec.msg, rec.seq !== 0, acceptDone, rec)) return;
     if (accepted && rec.msg.persistent && q.durable && rec.seq !== 0) {
       // docs/confirms.md: persistent messages to durable queues are confirmed once on disk
       this.broker.runtime.persist(q.node, rec.msg.bytes, acceptDone, rec);
