@@ -1,4 +1,5 @@
 import type { ConformanceCase } from "../case.js";
+import { confirmCases } from "./confirms.js";
 import { consumeCases } from "./consume.js";
 import { declareCases } from "./declare.js";
 import { dispatchCases } from "./dispatch.js";
@@ -30,4 +31,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...probeCases4,
   ...dispatchCases,
   ...dispatchCases2,
+  ...confirmCases,
 ];
