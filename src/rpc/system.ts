@@ -103,10 +103,12 @@ export class RpcSystem {
       const proc = procs[i % procs.length]!;
       const trace = this.recorder.startFlow(w.name, now);
       let remaining = w.step.repeat;
-      const next = (): void => {
-        if (remaining-- > 0) proc.perform(w.step, trace, -1, next);
+      const next = (_ok: boolean, lag: number): void => {
+        if (remaining-- <= 0) return;
+        if (lag > 0) this.sim.schedule(lag, () => proc.perform(w.step, trace, -1, next));
+        else proc.perform(w.step, trace, -1, next);
       };
-      next();
+      next(true, 0);
       this.sim.schedule(gap(), arrive);
     };
     const first = w.start + (w.arrivals === "constant" ? 0 : gap());
