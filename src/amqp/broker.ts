@@ -10,6 +10,7 @@ import type { Fate, LossCause } from "./fate.js";
 import { type FateCounts, FateLedger } from "./fate-ledger.js";
 import type { QueuedMessage } from "./message.js";
 import { type DeadLetterReason, Queue } from "./queue.js";
+import { QuorumQueue } from "./replicated/quorum-queue.js";
 import type { Replication } from "./replicated/replication.js";
 import { Router } from "./routing.js";
 import { BrokerSignals } from "./signals.js";
@@ -81,7 +82,7 @@ export class Broker {
    */
   readonly queueTypes = new Map<string, QueueType>([
     ["classic", Queue],
-    ["quorum", Queue],
+    ["quorum", QuorumQueue],
     ["stream", Queue],
   ]);
   readonly consumerTimeout: Nanoseconds | undefined;
