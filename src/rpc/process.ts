@@ -81,6 +81,11 @@ interface Execution {
 
 const NO_EVENT = -1;
 const NO_STEPS: readonly StepSpec[] = [];
+/**
+ * Exchange and routing key of steps whose target is fixed (any server of a topic, a named host,
+ * a fanout, a notification). Per run: keyed by the step objects of one scenario's spec.
+ */
+const fixedTargets = new WeakMap<StepSpec, { exchange: string; key: string }>();
 
 /** A method's steps with repeats expanded, computed once per method. */
 const flatSteps = new WeakMap<MethodSpec, readonly StepSpec[]>();
@@ -447,6 +452,22 @@ export class RpcProcess {
   }
 
   private target(step: StepSpec): { exchange: string; key: string } {
+    // Targets that do not depend on a draw are the same for every call of the step.
+    const fixed = fixedTargets.get(step);
+    if (fixed !== undefined) return fixed;
+    const t = this.resolveTarget(step);
+    if (
+      step.server.kind === "any" ||
+      step.server.kind === "host" ||
+      step.kind === "fanout" ||
+      step.kind === "notify"
+    ) {
+      fixedTargets.set(step, t);
+    }
+    return t;
+  }
+
+  private resolveTarget(step: StepSpec): { exchange: string; key: string } {
     if (step.kind === "fanout") return { exchange: fanoutExchange(step.service), key: step.service };
     if (step.kind === "notify") {
       return { exchange: this.env.oslo.controlExchange, key: notificationQueue(step.service, step.method) };
@@ -555,12 +576,17 @@ export class RpcProcess {
 
   private readonly deadlines = new Map<Nanoseconds, DeadlineQueue>();
 
+  private lastDeadlines: DeadlineQueue | null = null;
+  private lastTimeout = -1;
+
   private watchDeadline(w: Waiter): void {
-    let q = this.deadlines.get(w.timeout);
+    let q = (w.timeout === this.lastTimeout ? this.lastDeadlines : null) ?? this.deadlines.get(w.timeout);
     if (q === undefined) {
       q = { proc: this, items: [], head: 0, timer: NO_EVENT };
       this.deadlines.set(w.timeout, q);
     }
+    this.lastDeadlines = q;
+    this.lastTimeout = w.timeout;
     q.items.push(w);
     if (q.timer === NO_EVENT) q.timer = this.env.sim.scheduleAt(w.deadline, sweepAction, q);
   }
