@@ -12,6 +12,7 @@ import type { QueuedMessage } from "./message.js";
 import { type DeadLetterReason, Queue } from "./queue.js";
 import { QuorumQueue } from "./replicated/quorum-queue.js";
 import type { Replication } from "./replicated/replication.js";
+import type { SplitBrain } from "./replicated/split-brain.js";
 import { Router } from "./routing.js";
 import { BrokerSignals } from "./signals.js";
 import { type BrokerVersion, parseVersion } from "./version.js";
@@ -88,6 +89,8 @@ export class Broker {
   readonly consumerTimeout: Nanoseconds | undefined;
   /** Replicated queues' confirm wait, set by the cluster layer (replicated/replication.ts). */
   replication: Replication | undefined = undefined;
+  /** Mirrored queues' second leaders under partition handling `ignore` (replicated/split-brain.ts). */
+  splitBrain: SplitBrain | undefined = undefined;
   /** Called by finish() before counting, so extensions can give their held copies a fate. */
   private readonly finishers: (() => void)[] = [];
   private ackTimer: EventId | undefined;

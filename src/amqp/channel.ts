@@ -1068,6 +1068,8 @@ export class Channel extends Emitter<ChannelEvents> {
   /** @internal routing charged: hand the copy to every target queue's process. */
   enqueueAll(rec: PublishRecord): void {
     const targets = rec.targets!;
+    // a mirrored queue split by a partition under `ignore` has a leader on this side too
+    this.broker.splitBrain?.redirect(targets, this.connection.node);
     if (targets.length === 1) {
       this.broker.runtime.work(targets[0]!.proc, "enqueue", rec.msg, queueAccept0, rec);
       return;

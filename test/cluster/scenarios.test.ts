@@ -155,4 +155,22 @@ describe("cluster scenarios: network and partitions", () => {
     expect(r.summary.counts.lost).toBe(0);
     expect(r.fates.total.queued + r.fates.total.acked).toBe(1400);
   });
+
+  it("partition-ignore-split-brain: under `ignore` both sides accept and confirm work once the partition is noticed; on heal the split-off side's confirmed messages are lost (partition-heal, confirmedLost)", () => {
+    const r = run("partition-ignore-split-brain");
+    expect(r.markers.map((m) => `${m.kind}@${m.time}`)).toEqual([
+      "partition@10",
+      "split-brain@20",
+      "split-brain-healed@40",
+    ]);
+    // edge (10/s on rabbit-2): 10-20 s unnoticed, its publishes never reach the leader (in
+    // flight); 20-40 s accepted and confirmed by the second leader, then discarded at the heal
+    expect(r.fates.total["in-flight"]).toBe(100);
+    expect(r.fates.lostByCause["partition-heal"]).toBe(200);
+    expect(r.fates.confirmedLost).toBe(200);
+    expect(r.summary.counts.confirmed).toBe(r.summary.counts.published - 100);
+    // rabbit-1's side never stopped: every other message was consumed
+    expect(r.fates.total.acked).toBe(r.summary.counts.published - 300);
+    expect(r.fates.conserved).toBe(true);
+  });
 });

@@ -50,11 +50,19 @@ export class MirroredQueues implements ReplicaSet {
     return this.states.get(q)?.leader;
   }
 
-  /** Confirms need the leader and every mirror that is up (ha/index.md "Publisher Confirms"). */
-  replicasOf(q: Queue): { leader: string; followers: string[]; need: number } | undefined {
+  /** Whether a detected partition separates two nodes (split-brain.ts sets it under `ignore`). */
+  separated: (a: string, b: string) => boolean = () => false;
+
+  /**
+   * Confirms need the leader and every mirror that is up (ha/index.md "Publisher Confirms") and,
+   * after a detected partition, on its side (`all`: every mirror that is up).
+   */
+  replicasOf(q: Queue, all = false): { leader: string; followers: string[]; need: number } | undefined {
     if (!this.isMirrored(q)) return undefined;
     const s = this.state(q);
-    const followers = [...s.syncedSince.keys()].filter((n) => this.cluster.isUp(n));
+    const followers = [...s.syncedSince.keys()].filter(
+      (n) => this.cluster.isUp(n) && (all || !this.separated(s.leader, n)),
+    );
     return { leader: s.leader, followers, need: 1 + followers.length };
   }
 

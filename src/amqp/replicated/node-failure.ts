@@ -7,6 +7,7 @@ import type { Queue } from "../queue.js";
 import { type HaPolicy, MirroredQueues } from "./mirrored.js";
 import { QuorumQueues } from "./quorum.js";
 import { Replication } from "./replication.js";
+import { SplitBrain } from "./split-brain.js";
 
 /**
  * What a broker node going down does to the AMQP state on it (docs/queues.md#durability,
@@ -32,6 +33,7 @@ export class NodeFailureHandler {
   readonly quorum: QuorumQueues;
   readonly mirrored: MirroredQueues;
   readonly replication: Replication;
+  readonly splitBrain: SplitBrain;
 
   constructor(
     private readonly broker: Broker,
@@ -45,6 +47,10 @@ export class NodeFailureHandler {
     );
     this.replication = new Replication(cluster, [this.quorum, this.mirrored]);
     broker.replication = this.replication;
+    this.splitBrain = new SplitBrain(broker, cluster, this.mirrored, this.replication, (q, qm) =>
+      this.lose(q, qm, "partition-heal"),
+    );
+    broker.splitBrain = this.splitBrain;
     cluster.onHeal(() => this.replication.resend());
     broker.signals.confirmed.subscribe((s) => {
       if (s.ack) this.confirmed.add(s.msgId);

@@ -116,6 +116,14 @@ export class Replication {
     }
   }
 
+  /** A detected partition: confirms of `which` queues stop waiting for replicas on the other side. */
+  separated(which: (q: Queue) => boolean, apart: (leader: string, node: string) => boolean): void {
+    for (const e of [...this.open]) {
+      if (!which(e.q)) continue;
+      for (const n of [...e.waiting]) if (apart(e.leader, n) && e.waiting.delete(n)) this.ack(e);
+    }
+  }
+
   /** Confirms still waiting for replicas (for tests). */
   get waiting(): number {
     return this.open.size;
