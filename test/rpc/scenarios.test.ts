@@ -56,7 +56,8 @@ describe("OpenStack scenarios", () => {
     expect(text).toContain("nova-api casts conductor.schedule_and_build_instances");
     expect(text).toContain("calls scheduler.select_destinations");
     expect(text).toMatch(
-      /binding 'compute\.compute-\d+' → 'compute\.compute-\d+' does not match: pattern 'compute\.compute-\d+' needs 2 words, the key has 1/,
+      // which two-word bindings are listed first depends on declaration order across the cluster
+      /binding '([\w-]+\.[\w-]+)' → '\1' does not match: pattern '\1' needs 2 words, the key has 1/,
     );
     expect(text).toContain("default exchange: every queue is bound by its name");
     expect(text).toMatch(/picks up the scheduler\.select_destinations reply at its next 0\.5 s poll/);

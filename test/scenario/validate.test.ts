@@ -228,3 +228,17 @@ describe("impossible values", () => {
     expect(ps.map((p) => p.path)).toEqual(["consumers.0.prefetch"]);
   });
 });
+
+describe("distribution values inside a YAML { } mapping", () => {
+  it("an unquoted distribution with a comma, cut by YAML, gets a hint to quote it", () => {
+    const text = [
+      "name: s",
+      "duration: 10s",
+      "queues: [{ name: q }]",
+      "consumers:",
+      "  - { name: c, queue: q, processing: lognormal(median=2ms, p99=20ms) }",
+    ].join("\n");
+    const msgs = problems(text).map((p) => p.message);
+    expect(msgs.some((m) => m.includes("quote the value"))).toBe(true);
+  });
+});

@@ -35,7 +35,12 @@ function parsed<T>(
       return parse(text);
     } catch (e) {
       if (e instanceof UnitError) {
-        ctx.issues.push({ code: "custom", message: e.message, input: text, params: { offset: e.offset } });
+        ctx.issues.push({
+          code: "custom",
+          message: e.message + flowMappingHint(text),
+          input: text,
+          params: { offset: e.offset },
+        });
         return z.NEVER;
       }
       // parameter errors (e.g. uniform(3ms, 1ms)) point at the whole value
@@ -43,6 +48,17 @@ function parsed<T>(
       return z.NEVER;
     }
   });
+}
+
+/**
+ * YAML splits a `{ ... }` mapping at every comma, so `{ latency: lognormal(median=2ms, p99=20ms) }`
+ * reaches us as "lognormal(median=2ms": an opening parenthesis with neither a comma nor a closing
+ * one after it is that mistake (a quoted value keeps its commas).
+ */
+function flowMappingHint(text: string): string {
+  return text.includes("(") && !text.includes(")") && !text.includes(",")
+    ? ' (inside { } YAML splits values at commas: quote the value, e.g. "lognormal(median=2ms, p99=20ms)")'
+    : "";
 }
 
 /** A duration: "250us", "10ms", "2s", "5m", "1h". Resolves to integer nanoseconds. */
