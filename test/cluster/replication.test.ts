@@ -10,9 +10,9 @@ import { NS_PER_MS, NS_PER_S } from "../../src/engine/time.js";
 const ALL: HaPolicy = { mode: "all", syncMode: "manual" };
 
 /** A 3-node cluster; queue "q" led from a (quorum, or classic mirrored on every node). */
-function setup(kind: "quorum" | "mirrored") {
+function setup(kind: "quorum" | "mirrored", netTicktime = 60 * NS_PER_S) {
   const sim = new Simulator();
-  const rt = new ClusterRuntime(sim, new RandomStreams(1), clusterConfig(["a", "b", "c"]));
+  const rt = new ClusterRuntime(sim, new RandomStreams(1), clusterConfig(["a", "b", "c"], { netTicktime }));
   const broker = new Broker(sim, { runtime: rt, version: "3.13" });
   const handler = new NodeFailureHandler(broker, rt, (q) =>
     kind === "mirrored" && q.name === "q" ? ALL : undefined,
@@ -104,5 +104,31 @@ describe("publisher confirms of replicated queues", () => {
     d.sim.run({ until: NS_PER_S });
     expect(waits()).toBeGreaterThan(0);
     expect(d.handler.replication.waiting).toBe(0);
+  });
+
+  it("under `ignore`, once the partition is noticed (net_ticktime) the leader stops waiting for mirrors on the other side", () => {
+    const m = setup("mirrored", 5 * NS_PER_S);
+    m.rt.partitionNetwork([["a", "c"], ["b"]]);
+    const got = m.publish(); // at 10 ms; noticed at 5.01 s
+    m.sim.run({ until: 10 * NS_PER_S });
+    expect(got()).toBeGreaterThanOrEqual(5 * NS_PER_S - 10 * NS_PER_MS);
+    expect(got()).toBeLessThan(5.01 * NS_PER_S);
+  });
+
+  it("a quorum queue with both followers down cannot commit: confirms wait until one follower returns and catches up", () => {
+    const { sim, rt, publish, handler } = setup("quorum");
+    rt.crash("b");
+    rt.crash("c");
+    const got = Array.from({ length: 5 }, () => publish());
+    sim.run({ until: NS_PER_S });
+    expect(got.map((g) => g())).toEqual([-1, -1, -1, -1, -1]);
+    expect(handler.replication.waiting).toBe(5);
+    const c0 = rt.cpuTime("c");
+    rt.start("c");
+    sim.run({ until: 2 * NS_PER_S });
+    const perCopy = rt.config.costs.replicate + rt.config.costs.perByte * 1000;
+    expect(rt.cpuTime("c") - c0).toBe(5 * perCopy);
+    expect(got.every((g) => g() > NS_PER_S - 10 * NS_PER_MS)).toBe(true);
+    expect(handler.replication.waiting).toBe(0);
   });
 });

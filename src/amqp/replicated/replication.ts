@@ -50,9 +50,10 @@ export interface ReplicaSet {
  * acknowledged back over the link. Publishes without confirms replicate too (same CPU and
  * traffic) but nothing waits for them.
  *
- * A follower that was down or cut off when the copy was sent gets it again when it comes back
- * (Raft log catch-up / a rejoining mirror); a mirror whose node goes down leaves the mirror set,
- * so confirms stop waiting for it. Copies on a leader that goes down before the confirm are not
+ * While a confirm still waits for it, a follower that was down or cut off when the copy was sent
+ * gets it when it comes back (Raft log catch-up); copies already confirmed without it are not
+ * re-sent (not modelled: a returning quorum follower's catch-up of committed entries). A mirror
+ * whose node goes down leaves the mirror set, so confirms stop waiting for it. Copies on a leader that goes down before the confirm are not
  * confirmed (the publisher's confirm never comes, as with a lost disk write).
  */
 export class Replication {
