@@ -86,5 +86,7 @@ table.data td.num, table.data th.num { text-align:right; font-variant-numeric: t
 .bad { color:#b33900; font-weight:600; }
 ul.facts { margin: 6px 0; padding-left: 20px; }
 .note { color:var(--muted); font-size:13px; margin: 4px 0; }
+/* narrated traces: long lines wrap instead of running off the page */
+pre.trace { white-space:pre-wrap; overflow-wrap:anywhere; font-size:12px; background:#fff; border:1px solid var(--line); padding:8px; max-width:1200px; }
 footer { padding: 12px 28px 24px; color:var(--muted); font-size:12px; }
 `;
