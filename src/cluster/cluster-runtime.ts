@@ -79,6 +79,8 @@ export class ClusterRuntime implements BrokerRuntime {
   /** Cluster events (node down / up, partition, heal, alarm): subscribe to draw markers. */
   readonly events = new Signal<ClusterEvent>();
   private readonly byName = new Map<string, BrokerNode>();
+  /** One endpoint object per node: the network caches keys per endpoint object, so reuse them. */
+  private readonly nodeEndpoints = new Map<string, Endpoint>();
   private readonly network: Network;
   private readonly downListeners: NodeListener[] = [];
   private readonly upListeners: NodeListener[] = [];
@@ -193,13 +195,17 @@ export class ClusterRuntime implements BrokerRuntime {
 
   /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
   private hop(from: string, to: BrokerNode, bytes: number, then: () => void): void {
-    this.send(
-      { kind: "node", name: from },
-      { kind: "node", name: to.name },
-      INTER_NODE_OVERHEAD + bytes,
-      then,
-      undefined,
-    );
+    this.send(this.nodeEndpoint(from), this.nodeEndpoint(to.name), INTER_NODE_OVERHEAD + bytes, then, undefined);
+  }
+
+  /** The (shared, long-lived) endpoint of a broker node, for node-to-node sends. */
+  nodeEndpoint(name: string): Endpoint {
+    let e = this.nodeEndpoints.get(name);
+    if (e === undefined) {
+      e = { kind: "node", name };
+      this.nodeEndpoints.set(name, e);
+    }
+    return e;
   }
 
   send<A>(from: Endpoint, to: Endpoint, bytes: number, action: Action<A>, arg: A): void {

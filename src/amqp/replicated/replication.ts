@@ -133,8 +133,8 @@ export class Replication {
   private sendTo(e: Entry, node: string): void {
     if (!this.cluster.isUp(node)) return;
     this.cluster.send(
-      { kind: "node", name: e.leader },
-      { kind: "node", name: node },
+      this.cluster.nodeEndpoint(e.leader),
+      this.cluster.nodeEndpoint(node),
       REPLICA_OVERHEAD_BYTES + e.msg.bytes,
       arrived,
       { e, node },
@@ -162,8 +162,8 @@ export class Replication {
   replicaWritten(s: ReplicaStep): void {
     if (s.e.fired) return; // nothing waits (no confirm, or already confirmed)
     this.cluster.send(
-      { kind: "node", name: s.node },
-      { kind: "node", name: s.e.leader },
+      this.cluster.nodeEndpoint(s.node),
+      this.cluster.nodeEndpoint(s.e.leader),
       REPLICA_ACK_BYTES,
       ackArrived,
       s,
