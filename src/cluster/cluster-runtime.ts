@@ -195,7 +195,13 @@ export class ClusterRuntime implements BrokerRuntime {
 
   /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
   private hop(from: string, to: BrokerNode, bytes: number, then: () => void): void {
-    this.send(this.nodeEndpoint(from), this.nodeEndpoint(to.name), INTER_NODE_OVERHEAD + bytes, then, undefined);
+    this.send(
+      this.nodeEndpoint(from),
+      this.nodeEndpoint(to.name),
+      INTER_NODE_OVERHEAD + bytes,
+      then,
+      undefined,
+    );
   }
 
   /** The (shared, long-lived) endpoint of a broker node, for node-to-node sends. */
