@@ -91,6 +91,23 @@ export function legend(
 
 type Scale = ScaleContinuousNumeric<number, number>;
 
+/**
+ * Tick labels from the chart's formatter, unless it rounds two ticks to the same text (a depth
+ * axis from 0 to 0.03 in steps of 0.005 read "0.01, 0.01, 0.02, 0.02"): then d3's tickFormat,
+ * which picks the precision the tick step needs (the axis label carries the unit).
+ */
+function tickLabels(
+  scale: Scale,
+  vs: readonly number[],
+  count: number,
+  fmt: (v: number) => string,
+): string[] {
+  const labels = vs.map(fmt);
+  if (new Set(labels).size === labels.length) return labels;
+  const precise = scale.tickFormat(count);
+  return vs.map((v) => precise(v));
+}
+
 /** Bottom axis with ticks, vertical grid lines and a label (which must carry the unit). */
 export function xAxis(
   scale: Scale,
@@ -99,15 +116,17 @@ export function xAxis(
   fmt: (v: number) => string,
   ticks?: readonly number[],
 ): string {
-  const vs = ticks ?? scale.ticks(Math.max(2, Math.floor(box.width / 90)));
+  const count = Math.max(2, Math.floor(box.width / 90));
+  const vs = ticks ?? scale.ticks(count);
+  const labels = tickLabels(scale, vs, count, fmt);
   const y0 = box.top + box.height;
   const parts: string[] = [`<g class="axis x-axis">`];
-  for (const v of vs) {
+  for (const [i, v] of vs.entries()) {
     const x = r2(scale(v));
     parts.push(
       `<line x1="${x}" x2="${x}" y1="${box.top}" y2="${y0}" stroke="${GRID_COLOR}"/>`,
       `<line x1="${x}" x2="${x}" y1="${y0}" y2="${y0 + 5}" stroke="${AXIS_COLOR}"/>`,
-      `<text x="${x}" y="${y0 + 17}" text-anchor="middle" fill="${AXIS_COLOR}">${esc(fmt(v))}</text>`,
+      `<text x="${x}" y="${y0 + 17}" text-anchor="middle" fill="${AXIS_COLOR}">${esc(labels[i]!)}</text>`,
     );
   }
   parts.push(
@@ -126,14 +145,16 @@ export function yAxis(
   fmt: (v: number) => string,
   ticks?: readonly number[],
 ): string {
-  const vs = ticks ?? scale.ticks(Math.max(2, Math.floor(box.height / 40)));
+  const count = Math.max(2, Math.floor(box.height / 40));
+  const vs = ticks ?? scale.ticks(count);
+  const labels = tickLabels(scale, vs, count, fmt);
   const parts: string[] = [`<g class="axis y-axis">`];
-  for (const v of vs) {
+  for (const [i, v] of vs.entries()) {
     const y = r2(scale(v));
     parts.push(
       `<line x1="${box.left}" x2="${box.left + box.width}" y1="${y}" y2="${y}" stroke="${GRID_COLOR}"/>`,
       `<line x1="${box.left - 5}" x2="${box.left}" y1="${y}" y2="${y}" stroke="${AXIS_COLOR}"/>`,
-      `<text x="${box.left - 8}" y="${r2(y + 4)}" text-anchor="end" fill="${AXIS_COLOR}">${esc(fmt(v))}</text>`,
+      `<text x="${box.left - 8}" y="${r2(y + 4)}" text-anchor="end" fill="${AXIS_COLOR}">${esc(labels[i]!)}</text>`,
     );
   }
   const cy = r2(box.top + box.height / 2);
