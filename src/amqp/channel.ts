@@ -150,6 +150,8 @@ export class Channel extends Emitter<ChannelEvents> {
   private globalUnacked = 0;
   private brokerConfirm = false;
   private consumerCounter = 0;
+  /** Single-active-consumer queues whose slot this channel holds until it closes. */
+  private sacHolds: Queue[] | undefined;
   // client side
   clientOpen = true;
   private clientConfirm = false;
@@ -697,6 +699,19 @@ export class Channel extends Emitter<ChannelEvents> {
     for (const c of this.consumers.values()) c.queue.removeConsumer(c);
     this.consumers.clear();
     this.requeueAll();
+    // after the requeue, so the next active consumer gets the requeued deliveries first
+    // (conformance: single-active-consumer-cancel-with-unacked)
+    if (this.sacHolds !== undefined) {
+      const held = this.sacHolds;
+      this.sacHolds = undefined;
+      for (const q of held) if (!q.deleted) q.releaseSingleActive(this);
+    }
+  }
+
+  /** @internal `q` keeps its single-active slot empty until this channel closes (Queue.removeConsumer). */
+  holdSingleActive(q: Queue): void {
+    if (this.sacHolds === undefined) this.sacHolds = [q];
+    else this.sacHolds.push(q);
   }
 
   /** Client side: the channel is closed (by error, by close-ok or with its connection). */

@@ -2,6 +2,7 @@ import type { ProcessRef } from "../cluster/runtime.js";
 import type { EventId } from "../engine/simulator.js";
 import { type Nanoseconds, NS_PER_MS } from "../engine/time.js";
 import type { Broker } from "./broker.js";
+import type { Channel } from "./channel.js";
 import type { Connection } from "./connection.js";
 import type { Consumer } from "./consumer.js";
 import type { LossCause } from "./fate.js";
@@ -58,6 +59,12 @@ export class Queue {
   readonly key: string;
   private seq = 0;
   private everConsumed = false;
+  /**
+   * Single active consumer: the channel of an active consumer cancelled while it held unacked
+   * deliveries. Until that channel closes no consumer is active (RabbitMQ 3.10.8, conformance:
+   * single-active-consumer-cancel-with-unacked, single-active-consumer-cancel-then-ack).
+   */
+  private sacHeldBy: Channel | undefined;
   private expiryTimer: EventId | undefined;
   private expiryTimerAt = Number.POSITIVE_INFINITY;
   private leaseTimer: EventId | undefined;
@@ -288,6 +295,7 @@ export class Queue {
    */
   protected pickConsumer(): Consumer | undefined {
     const cs = this.consumers;
+    if (this.sacHeldBy !== undefined) return undefined;
     if (this.parkedCount > 0) this.unpark();
     const n = this.parsed.singleActiveConsumer ? Math.min(1, cs.length) : cs.length;
     for (let i = 0; i < n; i++) {
@@ -396,7 +404,31 @@ export class Queue {
       this.broker.deleteQueue(this, "queue-deleted");
       return;
     }
-    if (i === 0 && this.parsed.singleActiveConsumer) this.dispatch();
+    if (i === 0 && this.parsed.singleActiveConsumer) {
+      if (c.unacked > 0 && c.channel.brokerOpen && this.holdsSacUntilChannelClose()) {
+        this.sacHeldBy = c.channel;
+        c.channel.holdSingleActive(this);
+        return;
+      }
+      this.dispatch();
+    }
+  }
+
+  /**
+   * Whether cancelling the active consumer of a single-active-consumer queue while it holds unacked
+   * deliveries keeps the next consumer inactive until the old consumer's channel closes (acks are
+   * not enough). Recorded on RabbitMQ 3.10.8 classic queues (test/conformance/DIFFERENCES.md);
+   * assumed for every 3.x classic queue, not for 4.x or other queue types (not recorded there).
+   */
+  protected holdsSacUntilChannelClose(): boolean {
+    return this.parsed.queueType === "classic" && this.broker.version.major === 3;
+  }
+
+  /** @internal the channel holding this queue's single-active slot closed: hand over now. */
+  releaseSingleActive(ch: Channel): void {
+    if (this.sacHeldBy !== ch) return;
+    this.sacHeldBy = undefined;
+    this.dispatch();
   }
 
   get hadConsumer(): boolean {
