@@ -13,8 +13,9 @@ function write(v: unknown, indent: string): string {
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.length === 0) return "[]";
-    if (v.every((x) => x === null || typeof x === "number"))
-      return `[${v.map((x) => JSON.stringify(x)).join(",")}]`;
+    // JSON.stringify of an all-number array writes exactly the join of each number's own text
+    // (non-finite -> null, no spaces) in one native call: the time series are most of the file.
+    if (v.every((x) => x === null || typeof x === "number")) return JSON.stringify(v);
     return `[\n${v.map((x) => inner + write(x, inner)).join(",\n")}\n${indent}]`;
   }
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
