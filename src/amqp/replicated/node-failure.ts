@@ -27,8 +27,12 @@ import { SplitBrain } from "./split-brain.js";
  * went down end the run "in-flight".
  */
 export class NodeFailureHandler {
-  /** msgIds whose publisher got a positive confirm (for confirmedBeforeLoss). */
-  private readonly confirmed = new Set<number>();
+  /**
+   * msgIds whose publisher got a positive confirm (for confirmedBeforeLoss): one byte per id.
+   * Ids are dense integers from 1 (Broker.allocMsgId), so a flat array replaces a Set that grew
+   * by every confirmed message of the run (millions of entries at scale: rehashing and GC).
+   */
+  private confirmed = new Uint8Array(1024);
   private readonly recovered = new Map<Queue, QueuedMessage[]>();
   readonly quorum: QuorumQueues;
   readonly mirrored: MirroredQueues;
@@ -53,7 +57,7 @@ export class NodeFailureHandler {
     broker.splitBrain = this.splitBrain;
     cluster.onHeal(() => this.replication.resend());
     broker.signals.confirmed.subscribe((s) => {
-      if (s.ack) this.confirmed.add(s.msgId);
+      if (s.ack) this.markConfirmed(s.msgId);
     });
     cluster.onNodeDown((node) => this.nodeDown(node));
     cluster.onPartition(() => this.quorum.partitioned());
@@ -156,6 +160,17 @@ export class NodeFailureHandler {
     }
   }
 
+  private markConfirmed(id: number): void {
+    if (id >= this.confirmed.length) {
+      let n = this.confirmed.length * 2;
+      while (n <= id) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.confirmed);
+      this.confirmed = grown;
+    }
+    this.confirmed[id] = 1;
+  }
+
   /** Record a lost copy, flagging it when its publisher had been told it was safe. */
   private lose(q: Queue, qm: QueuedMessage, cause: LossCause): void {
     const b = this.broker;
@@ -164,7 +179,7 @@ export class NodeFailureHandler {
     if (sig.active) {
       const id = qm.msg.id;
       sig.emit(
-        this.confirmed.has(id)
+        this.confirmed[id] === 1
           ? {
               time: b.sim.now,
               msgId: id,
