@@ -7,6 +7,7 @@ import type { Nanoseconds } from "../engine/time.js";
 import type { ClientContext } from "./context.js";
 import { instanceName } from "./producer.js";
 import { Reconnector } from "./reconnector.js";
+import { type Declaration, declareAll } from "./topology.js";
 
 /** One consumer group as the scenario resolved it. */
 export interface ConsumerConfig {
@@ -28,6 +29,11 @@ export interface ConsumerConfig {
   readonly reply: boolean;
   /** Reconnect after a drop; undefined = stay disconnected. */
   readonly reconnect?: ReconnectPolicy | undefined;
+  /**
+   * What the consumer redeclares after reconnecting, before it consumes again (its queue, the
+   * bindings into it and their source exchanges); the first connection finds them declared.
+   */
+  readonly topology?: readonly Declaration[] | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -37,7 +43,10 @@ export interface ConsumerConfig {
  * (up to the prefetch window) while it processes one at a time, as a single-threaded amqplib
  * consumer does. After processing, one draw decides crash / nack / reject / ack; a crash drops the
  * connection without a close handshake (the broker requeues its unacked messages, marked
- * redelivered) and the consumer reconnects after `restartAfter`.
+ * redelivered) and the consumer reconnects after `restartAfter`. With a reconnect policy, a
+ * connection that drops (node crash, pause, killed), a channel the broker closes (consuming from
+ * a queue that is gone) and a basic.cancel from the broker (its queue deleted or its node down)
+ * all end the same way: reconnect with back-off, redeclare the topology, qos, consume again.
  * Draws: `consumer/<name>/<i>/processing` and `.../outcome`.
  */
 export class SimConsumer {
@@ -79,8 +88,11 @@ export class SimConsumer {
     if (this.stopAt < this.ctx.end) this.ctx.sim.scheduleAt(this.stopAt, stopConsumer, this);
   }
 
-  /** @internal connect (to `node`, default the first node), qos, consume */
-  connect(node?: string): void {
+  /**
+   * @internal connect (to `node`, default the first node), qos, consume; after a drop
+   * (`redeclare`) declare the topology first, as recovering clients do.
+   */
+  connect(node?: string, redeclare = false): void {
     if (this.stopped) return;
     const cfg = this.cfg;
     const epoch = ++this.epoch;
@@ -96,27 +108,55 @@ export class SimConsumer {
     });
     const ch = conn.createChannel();
     this.ch = ch;
+    // the broker closed the channel alone (e.g. 404 consuming from a queue that is gone): with a
+    // policy, drop the connection and start over; without one the consumer stays idle, as an
+    // amqplib application without an error handler does
+    ch.on("close", () => {
+      if (epoch === this.epoch && !this.stopped && conn.clientOpen) this.restart(conn);
+    });
     if (cfg.prefetch > 0) ch.prefetch(cfg.prefetch);
     const opts: { noAck: boolean; exclusive: boolean; priority?: number } = {
       noAck: cfg.autoAck,
       exclusive: cfg.exclusive,
     };
     if (cfg.priority !== undefined) opts.priority = cfg.priority;
-    ch.consume(
-      cfg.queue,
-      (d) => {
-        if (epoch === this.epoch) this.onDelivery(d);
-      },
-      opts,
-      (err) => {
-        if (err === null) this.reconnector?.succeeded();
-      },
-    );
+    const consume = (): void => {
+      ch.consume(
+        cfg.queue,
+        (d) => {
+          if (epoch !== this.epoch) return;
+          if (d === null) {
+            // basic.cancel from the broker: its queue was deleted or its node went down
+            if (this.reconnector && !this.stopped && conn.clientOpen) this.restart(conn);
+            return;
+          }
+          this.onDelivery(d);
+        },
+        opts,
+        (err) => {
+          if (err === null) this.reconnector?.succeeded();
+        },
+      );
+    };
+    if (redeclare && cfg.topology !== undefined && cfg.topology.length > 0) {
+      // an error closes the channel: the close handler above takes over
+      declareAll(ch, cfg.topology, (err) => {
+        if (err === null && epoch === this.epoch) consume();
+      });
+    } else {
+      consume();
+    }
     this.report(0);
   }
 
-  private onDelivery(d: Delivery | null): void {
-    if (d === null) return; // cancelled by the broker (queue deleted)
+  /** Give up this connection (closing it) and reconnect by policy, as after a drop. */
+  private restart(conn: Connection): void {
+    if (!this.reconnector) return;
+    this.lost(conn.node);
+    if (conn.clientOpen) conn.close();
+  }
+
+  private onDelivery(d: Delivery): void {
     this.stats.delivered++;
     this.buffer.push(d);
     if (!this.busy) this.next();
@@ -192,7 +232,7 @@ export class SimConsumer {
       this.busy = false;
       this.report(0);
     }
-    this.reconnector?.schedule(node, this.stopAt, (n) => this.connect(n));
+    this.reconnector?.schedule(node, this.stopAt, (n) => this.connect(n, true));
   }
 
   private crash(): void {

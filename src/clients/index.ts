@@ -4,3 +4,4 @@ export * from "./producer.js";
 export * from "./rate-profile.js";
 export * from "./reconnector.js";
 export * from "./routing-key.js";
+export * from "./topology.js";

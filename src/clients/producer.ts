@@ -9,6 +9,7 @@ import type { ClientContext } from "./context.js";
 import { ArrivalClock, type Arrivals, type RateShape } from "./rate-profile.js";
 import { Reconnector } from "./reconnector.js";
 import { type KeySource, RoutingKeys } from "./routing-key.js";
+import { type Declaration, declareAll } from "./topology.js";
 
 /** One producer group as the scenario resolved it (units already in ns / per second / bytes). */
 export interface ProducerConfig {
@@ -36,6 +37,17 @@ export interface ProducerConfig {
   readonly rpc?: { readonly timeout: Nanoseconds } | undefined;
   /** Reconnect after a drop; undefined = stay disconnected (and stop publishing). */
   readonly reconnect?: ReconnectPolicy | undefined;
+  /**
+   * While reconnecting, keep up to this many due messages and publish them, oldest first, once
+   * connected again; further ones fail (dropped, counted in stats.skipped). 0 or undefined: every
+   * publish while disconnected fails, as with amqplib (the channel is closed).
+   */
+  readonly buffer?: number | undefined;
+  /**
+   * What the producer redeclares after reconnecting, before it publishes again (its exchange,
+   * the bindings from it and the queues they lead to); the first connection finds them declared.
+   */
+  readonly topology?: readonly Declaration[] | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -48,7 +60,10 @@ export const instanceName = (name: string, count: number, i: number): string =>
  * A publishing client as an explicit state machine (one event per message, no closure per
  * event): connect at `start`, publish on the arrival clock until `stop`, the run's end or
  * `messages`; with confirms, hold new publishes while the window (or the batch) is full; in RPC
- * mode, hold until the reply or the timeout. Draws: `producer/<name>/<i>/{arrivals,size,key,priority}`.
+ * mode, hold until the reply or the timeout. With a reconnect policy, a drop fails the
+ * outstanding confirms (counted as nacked, as amqplib rejects them when the channel closes); the
+ * producer reconnects with back-off, redeclares its topology, publishes what it buffered and
+ * goes on. Draws: `producer/<name>/<i>/{arrivals,size,key,priority,reconnect}`.
  */
 export class Producer {
   readonly name: string;
@@ -69,7 +84,21 @@ export class Producer {
   private replyQueue = "";
   private awaiting: { correlationId: string; timer: number } | undefined;
   /** Published, confirmed (ack), nacked, replies received, requests timed out. */
-  readonly stats = { published: 0, acked: 0, nacked: 0, replies: 0, timeouts: 0, skipped: 0 };
+  readonly stats = {
+    published: 0,
+    acked: 0,
+    nacked: 0,
+    replies: 0,
+    timeouts: 0,
+    /** Arrivals that were never published (disconnected without buffer room, or a dead channel). */
+    skipped: 0,
+    /** Arrivals kept while disconnected (published after the reconnect unless the run ended). */
+    buffered: 0,
+    /** Successful reconnects. */
+    reconnects: 0,
+  };
+  /** Arrivals due while disconnected, to publish once connected (at most cfg.buffer). */
+  private owed = 0;
   private readonly reconnector: Reconnector | undefined;
   /** Incremented on every (re)connect and drop, so callbacks of a dead channel are ignored. */
   private epoch = 0;
@@ -121,7 +150,7 @@ export class Producer {
     this.ctx.sim.scheduleAt(at, startProducer, this);
   }
 
-  /** @internal the start event, and each reconnect (to `node`) */
+  /** @internal the start event (no node: the default one), and each reconnect (to `node`) */
   begin(node?: string): void {
     const cfg = this.cfg;
     const conn = this.ctx.broker.connect(
@@ -134,7 +163,10 @@ export class Producer {
     const ch = conn.createChannel();
     this.ch = ch;
     ch.on("close", () => {
-      if (epoch === this.epoch) this.closed(conn.node);
+      if (epoch !== this.epoch) return;
+      this.closed(conn.node);
+      // the broker closed only the channel (a declaration refused): start over on a new connection
+      if (this.reconnector && conn.clientOpen) conn.close();
     });
     if (cfg.confirms !== false) ch.confirmSelect();
     const first = !this.started;
@@ -145,9 +177,18 @@ export class Producer {
     const ready = () => {
       this.connected = true;
       this.reconnector?.succeeded();
-      if (first) this.scheduleNext(); // after a reconnect the arrival chain is still running
+      if (first)
+        this.scheduleNext(); // after a reconnect the arrival chain is still running
+      else {
+        this.stats.reconnects++;
+        this.flush();
+      }
     };
-    if (cfg.rpc) {
+    const afterTopology = () => {
+      if (!cfg.rpc) {
+        ready();
+        return;
+      }
       // the reply queue: exclusive to this connection and consumed without acks, as RabbitMQ's
       // direct reply-to behaves; named after the client so names are stable across runs. If it
       // cannot be declared the channel closes, and closed() decides what happens next.
@@ -163,9 +204,24 @@ export class Producer {
           },
         );
       });
-      return;
+    };
+    if (!first && cfg.topology !== undefined && cfg.topology.length > 0) {
+      // an error closes the channel and the close handler above takes over
+      declareAll(ch, cfg.topology, (err) => {
+        if (err === null && epoch === this.epoch) afterTopology();
+      });
+    } else {
+      afterTopology();
     }
-    ready();
+  }
+
+  /** Publish what was kept while disconnected, oldest first, as far as the confirm window allows. */
+  private flush(): void {
+    while (this.owed > 0 && this.connected && this.ch?.clientOpen && this.ctx.sim.now < this.stopAt) {
+      if (this.mustWait()) return; // release() comes back here on the next confirm
+      this.owed--;
+      this.publishOne();
+    }
   }
 
   /** The channel or connection closed under us: give up, or reconnect by policy. */
@@ -193,7 +249,7 @@ export class Producer {
 
   private scheduleNext(): void {
     if (this.done) return;
-    if (this.cfg.messages !== undefined && this.seq >= this.cfg.messages) {
+    if (this.cfg.messages !== undefined && this.seq + this.owed >= this.cfg.messages) {
       this.finish();
       return;
     }
@@ -210,12 +266,19 @@ export class Producer {
   fire(): void {
     if (this.done) return;
     if (!this.connected) {
-      // disconnected (reconnecting): the application's publish fails and the message is dropped
-      this.stats.skipped++;
+      // disconnected (reconnecting): kept if the buffer has room, else the publish fails and
+      // the message is dropped
+      if (this.owed < (this.cfg.buffer ?? 0)) {
+        this.owed++;
+        this.stats.buffered++;
+      } else {
+        this.stats.skipped++;
+      }
       this.scheduleNext();
       return;
     }
-    if (this.mustWait()) {
+    if (this.owed > 0) this.flush(); // kept messages go first
+    if (this.owed > 0 || this.mustWait()) {
       this.blocked = true;
       return;
     }
@@ -232,6 +295,10 @@ export class Producer {
   }
 
   private release(): void {
+    if (this.owed > 0) {
+      this.flush();
+      if (this.owed > 0) return; // the window is full again
+    }
     if (this.blocked && !this.mustWait() && !this.done) {
       this.blocked = false;
       if (this.ctx.sim.now >= this.stopAt) {
@@ -245,7 +312,10 @@ export class Producer {
 
   private publishOne(): void {
     const ch = this.ch;
-    if (!ch?.clientOpen) return; // closed() runs on the channel's close event
+    if (!ch?.clientOpen) {
+      this.stats.skipped++; // the channel died under a pending publish; closed() runs on its close event
+      return;
+    }
     const cfg = this.cfg;
     const seq = this.seq++;
     const bytes = Math.max(0, Math.round(cfg.size.sample(this.sizeRng)));

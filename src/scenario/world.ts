@@ -16,6 +16,7 @@ import type { Nanoseconds } from "../engine/time.js";
 import { ClientSignals } from "../metrics/consumer-activity.js";
 import type { Topology, TopologyExchange } from "../metrics/result.js";
 import { ClientLatency } from "./client-latency.js";
+import { consumerTopology, producerTopology } from "./client-topology.js";
 import { WORLD_EXTENSIONS } from "./extensions.js";
 import type { Scenario } from "./load.js";
 import { toClusterConfig } from "./schema/cluster.js";
@@ -87,11 +88,11 @@ export function buildWorld(scenario: Scenario, opts: { seed?: number } = {}): Wo
   };
   const nodes = runtime.nodes;
   const producers = scenario.producers.flatMap((p) => {
-    const cfg = producerConfig(p, nodes);
+    const cfg = producerConfig(scenario, p, nodes);
     return Array.from({ length: p.count }, (_, i) => new Producer(ctx, cfg, i));
   });
   const consumers = scenario.consumers.flatMap((c) =>
-    Array.from({ length: c.count }, (_, i) => new SimConsumer(ctx, consumerConfig(c, nodes), i)),
+    Array.from({ length: c.count }, (_, i) => new SimConsumer(ctx, consumerConfig(scenario, c, nodes), i)),
   );
   const world: World = {
     scenario,
@@ -130,7 +131,7 @@ function keySource(p: ProducerSpec): KeySource {
 
 /** The client's reconnect policy with its failover list resolved (default: every node). */
 function reconnectPolicy(
-  r: ProducerSpec["reconnect"],
+  r: ConsumerSpec["reconnect"],
   nodes: readonly string[],
 ): ReconnectPolicy | undefined {
   if (r === undefined) return undefined;
@@ -143,7 +144,7 @@ function reconnectPolicy(
   };
 }
 
-function producerConfig(p: ProducerSpec, nodes: readonly string[]): ProducerConfig {
+function producerConfig(s: Scenario, p: ProducerSpec, nodes: readonly string[]): ProducerConfig {
   return {
     name: p.name,
     count: p.count,
@@ -163,12 +164,13 @@ function producerConfig(p: ProducerSpec, nodes: readonly string[]): ProducerConf
     batch: p.batch,
     rpc: p.rpc,
     reconnect: reconnectPolicy(p.reconnect, nodes),
+    ...(p.reconnect === undefined ? {} : { buffer: p.reconnect.buffer, topology: producerTopology(s, p) }),
     start: p.start,
     stop: p.stop,
   };
 }
 
-function consumerConfig(c: ConsumerSpec, nodes: readonly string[]) {
+function consumerConfig(s: Scenario, c: ConsumerSpec, nodes: readonly string[]) {
   return {
     name: c.name,
     count: c.count,
@@ -184,6 +186,7 @@ function consumerConfig(c: ConsumerSpec, nodes: readonly string[]) {
     exclusive: c.exclusive,
     reply: c.reply,
     reconnect: reconnectPolicy(c.reconnect, nodes),
+    ...(c.reconnect === undefined ? {} : { topology: consumerTopology(s, c) }),
     start: c.start,
     stop: c.stop,
   };

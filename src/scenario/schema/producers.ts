@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { parseDuration } from "../../engine/units.js";
 import { count, distribution, duration, entityName, positive, rate, table, vhostName } from "./common.js";
-import { checkReconnectNodes, reconnectSchema } from "./reconnect.js";
+import { checkReconnectNodes, producerReconnectSchema } from "./reconnect.js";
 import { Declared } from "./references.js";
 import { checkUniqueNames, checkWindow, records, type SectionCheck, str, tryParse } from "./section.js";
 
@@ -90,7 +90,7 @@ export const producerSchema = z
         description:
           "Make each message a request: reply-to amq.rabbitmq.reply-to (direct reply-to), wait for the reply before the next.",
       }),
-    reconnect: reconnectSchema.optional(),
+    reconnect: producerReconnectSchema.optional(),
     start: duration("When the producer starts.").prefault("0s"),
     stop: duration("When the producer stops (default: end of run).").optional(),
   })

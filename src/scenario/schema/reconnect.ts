@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { didYouMean } from "../suggest.js";
 import { declaredNodes } from "./cluster.js";
-import { duration } from "./common.js";
+import { count, duration } from "./common.js";
 import { type CheckContext, type RawDoc, records } from "./section.js";
 
 /**
@@ -9,7 +9,9 @@ import { type CheckContext, type RawDoc, records } from "./section.js";
  * crash, a pause, a killed connection). Absent: it stays disconnected, as amqplib does. Present:
  * it retries with capped exponential back-off and jitter, failing over along `nodes`
  * (src/cluster/reconnect.ts; the Java client's automatic recovery is `initialDelay: 5s,
- * multiplier: 1`). Producers skip the messages due while they are disconnected.
+ * multiplier: 1`). After reconnecting a client redeclares the topology it uses, then consumes or
+ * publishes again; producers drop the messages due while they are disconnected unless `buffer`
+ * keeps them.
  */
 export const reconnectSchema = z
   .strictObject({
@@ -30,6 +32,15 @@ export const reconnectSchema = z
       .max(1)
       .default(0.1)
       .meta({ description: "Random extra of up to this fraction of the wait (spreads reconnect storms)." }),
+  })
+  .meta({ description: "Reconnect after the connection drops (default: stay disconnected)." });
+
+/** A producer's `reconnect:` adds what happens to messages due while it is disconnected. */
+export const producerReconnectSchema = reconnectSchema
+  .extend({
+    buffer: count(
+      "Messages kept while disconnected and published, oldest first, after the reconnect; further ones fail (default 0: every publish while disconnected fails).",
+    ).default(0),
   })
   .meta({ description: "Reconnect after the connection drops (default: stay disconnected)." });
 
