@@ -159,6 +159,11 @@ export class Queue {
     return true;
   }
 
+  /** The next position at the back of the queue's publication order (for requeues to the back). */
+  protected nextSeq(): number {
+    return this.seq++;
+  }
+
   private makeCopy(msg: Message, now: Nanoseconds): QueuedMessage {
     let ttl = this.parsed.messageTtl;
     const exp = msg.properties.expiration;
@@ -355,7 +360,8 @@ export class Queue {
     this.armExpiry();
   }
 
-  private deliver(c: Consumer, qm: QueuedMessage): void {
+  /** Hand `qm` to consumer `c` (extension point: quorum queues note who holds each delivery). */
+  protected deliver(c: Consumer, qm: QueuedMessage): void {
     qm.deliveries++;
     this.everConsumed = true;
     if (!c.noAck) {
@@ -444,8 +450,17 @@ export class Queue {
     this.broker.recordFate(qm.msg.id, this.key, "acked");
   }
 
-  /** nack / reject: requeue at its original position, or dead-letter / drop. */
-  settleReject(qm: QueuedMessage, consumer: Consumer | undefined, requeue: boolean): void {
+  /**
+   * nack / reject: requeue at its original position, or dead-letter / drop. `kind` says which
+   * (quorum queues from 4.3 count only basic.reject towards the delivery-limit); the channel may
+   * omit it, and a classic queue does not need it.
+   */
+  settleReject(
+    qm: QueuedMessage,
+    consumer: Consumer | undefined,
+    requeue: boolean,
+    _kind?: "nack" | "reject",
+  ): void {
     this.unackedCount--;
     if (consumer) consumer.unacked--;
     if (requeue) {

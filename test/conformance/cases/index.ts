@@ -14,6 +14,7 @@ import { probeCases3 } from "./probes3.js";
 import { probeCases4 } from "./probes4.js";
 import { publishCases } from "./publish.js";
 import { queueCases } from "./queues.js";
+import { quorumCases } from "./quorum.js";
 
 /** Every conformance case, in recording order. Names are unique (checked by the replay test). */
 export const ALL_CASES: readonly ConformanceCase[] = [
@@ -32,4 +33,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...dispatchCases,
   ...dispatchCases2,
   ...confirmCases,
+  ...quorumCases,
 ];
