@@ -91,6 +91,11 @@ export class Broker {
   replication: Replication | undefined = undefined;
   /** Mirrored queues' second leaders under partition handling `ignore` (replicated/split-brain.ts). */
   splitBrain: SplitBrain | undefined = undefined;
+  /**
+   * Why a declared queue cannot be used now (its home node is down), set by the cluster layer
+   * (replicated/node-failure.ts); undefined = available. queue.declare then fails with 404.
+   */
+  queueUnavailable: ((q: Queue) => string | undefined) | undefined = undefined;
   /** Called by finish() before counting, so extensions can give their held copies a fate. */
   private readonly finishers: (() => void)[] = [];
   private ackTimer: EventId | undefined;

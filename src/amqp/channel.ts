@@ -1215,6 +1215,8 @@ export class Channel extends Emitter<ChannelEvents> {
     const existing = requested === "" ? undefined : vh.queues.get(requested);
     if (existing) {
       this.checkOwner(existing);
+      const down = this.broker.queueUnavailable?.(existing);
+      if (down !== undefined) throw new AmqpError(REPLY.NOT_FOUND, down);
       // rabbit_amqqueue:assert_equivalence: exclusive access (strict: the exclusive flag must match,
       // else 405), then durable, auto_delete, then only the x-arguments RabbitMQ knows, in its order
       if (exclusive !== existing.exclusive) throw locked(requested, vh.name);

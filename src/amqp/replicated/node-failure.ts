@@ -55,6 +55,16 @@ export class NodeFailureHandler {
       this.lose(q, qm, "partition-heal"),
     );
     broker.splitBrain = this.splitBrain;
+    // a durable classic queue whose node is down cannot be redeclared elsewhere (rabbit_amqqueue:
+    // "home node ... of durable queue ... is down or inaccessible", NOT_FOUND); replicated queues
+    // move to a live replica instead
+    broker.queueUnavailable = (q) => {
+      if (QuorumQueues.isQuorum(q) || this.mirrored.isMirrored(q)) return undefined;
+      const node = this.leaderOf(q);
+      return cluster.isUp(node)
+        ? undefined
+        : `home node '${node}' of durable queue '${q.name}' in vhost '${q.vhost.name}' is down or inaccessible`;
+    };
     cluster.onHeal(() => this.replication.resend());
     broker.signals.confirmed.subscribe((s) => {
       if (s.ack) this.markConfirmed(s.msgId);
