@@ -79,6 +79,61 @@ export type TraceJson = {
   readonly spans: readonly SpanJson[];
 };
 
+/**
+ * Executor-thread load of one service, all its processes together (issue 6 utilisation view).
+ * Per-bin arrays follow the run's time series bins (`timeSeries.time`).
+ */
+export type RpcExecutorLoad = {
+  readonly processes: number;
+  /** Executor threads of all the service's processes (`executorThreads` × processes). */
+  readonly threads: number;
+  /** Whole run: time-weighted busy threads / threads. */
+  readonly utilisation: number;
+  /** Whole run: time-weighted mean of requests waiting for a thread, all processes together. */
+  readonly meanBacklog: number;
+  /** Largest number of requests waiting for a thread, all processes together. */
+  readonly maxBacklog: number;
+  readonly timeline: {
+    /** Per bin: time-weighted busy threads / threads (0..1). */
+    readonly utilisation: readonly number[];
+    /** Per bin: time-weighted mean of requests waiting for a thread. */
+    readonly backlog: readonly number[];
+    /** Per bin: the largest backlog. */
+    readonly backlogMax: readonly number[];
+  };
+};
+
+/**
+ * Queues of one kind of one RPC role, for the report's topology (one box for `compute.<host>`
+ * instead of a box per host).
+ */
+export type RpcQueueFamily = {
+  /** "compute", "compute.<host>", "compute_fanout_<id>", "reply_<id>". */
+  readonly label: string;
+  readonly kind: "topic" | "server" | "fanout" | "reply";
+  /** Exchange the queues are bound to ("" = the default exchange; per-queue reply exchanges: each queue's own name). */
+  readonly exchange: string;
+  /** Binding key, as a label when it is each queue's own name. */
+  readonly key: string;
+  /** The queue names (as in `summary.queues`). */
+  readonly queues: readonly string[];
+  /** Deliveries to the role's consumers from these queues (requests, or replies and heartbeats). */
+  readonly delivered: number;
+};
+
+/** One RPC role of the topology: a service's server processes, or a client-only process (nova-api). */
+export type RpcRoleTopology = {
+  readonly name: string;
+  readonly processes: number;
+  /** Executor threads per process (0 for a client-only process). */
+  readonly executorThreads: number;
+  /** rabbit_qos_prefetch_count of the LISTEN channels (0 = unlimited). */
+  readonly prefetch: number;
+  readonly consumes: readonly RpcQueueFamily[];
+  /** Messages published per exchange ("" = default), retries and heartbeats included. */
+  readonly published: { readonly [exchange: string]: number };
+};
+
 export type RpcResult = {
   readonly methods: { readonly [key: string]: RpcMethodResult };
   readonly flows: { readonly [name: string]: RpcFlowResult };
@@ -97,6 +152,14 @@ export type RpcResult = {
     readonly lateReplies: number;
   };
   readonly traces: readonly TraceJson[];
+  /** Executor-thread load per service (absent in results written before it existed). */
+  readonly executors?: {
+    /** Seconds; the run's time-series bin width. */
+    readonly binWidth: number;
+    readonly services: { readonly [service: string]: RpcExecutorLoad };
+  };
+  /** Who consumes and publishes what, by role (absent in results written before it existed). */
+  readonly topology?: { readonly roles: readonly RpcRoleTopology[] };
   /** The narrated trace of one flow, attached by the scenario run for the report. */
   readonly narrative?: {
     readonly flow: string;

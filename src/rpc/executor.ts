@@ -1,3 +1,5 @@
+import type { ServiceLoad } from "./executor-load.js";
+
 /**
  * futurist's ThreadPoolExecutor as oslo.messaging uses it: `max_workers` threads and an UNBOUNDED
  * work queue (`futurist/_futures.py`, reference §1.5 server step 3). With prefetch 0 the broker
@@ -13,8 +15,16 @@ export class Executor {
   /** Largest backlog seen (requests waiting for a thread). */
   maxBacklog = 0;
 
-  constructor(readonly threads: number) {
+  constructor(
+    readonly threads: number,
+    /** The service's load accumulator, told of every change of busy threads and backlog. */
+    private readonly load: ServiceLoad | null = null,
+  ) {
     if (!(threads >= 1)) throw new RangeError(`executor needs at least 1 thread, got ${threads}`);
+    if (load !== null) {
+      load.threads += threads;
+      load.processes++;
+    }
   }
 
   get busy(): number {
@@ -29,10 +39,12 @@ export class Executor {
   submit(task: () => void): void {
     if (this.busyCount < this.threads) {
       this.busyCount++;
+      this.load?.change(1, 0);
       task();
       return;
     }
     this.backlog.push(task);
+    this.load?.change(0, 1);
     const w = this.backlog.length - this.head;
     if (w > this.maxBacklog) this.maxBacklog = w;
   }
@@ -46,10 +58,12 @@ export class Executor {
         this.backlog = this.backlog.slice(this.head);
         this.head = 0;
       }
+      this.load?.change(0, -1);
       next();
       return;
     }
     this.busyCount--;
+    this.load?.change(-1, 0);
   }
 }
 

@@ -3,6 +3,7 @@ import type { EventId, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import { reconnectDelay } from "./backoff.js";
 import { Executor, ProcessCpu } from "./executor.js";
+import type { ServiceLoad } from "./executor-load.js";
 import {
   fanoutExchange,
   fanoutQueue,
@@ -44,6 +45,8 @@ export interface RpcEnv {
   hostsOf(topic: string): readonly string[];
   /** Next `_msg_id` (unique per run). */
   nextMsgId(): number;
+  /** The executor-load accumulator of a service (shared by its processes). */
+  loadOf(service: string): ServiceLoad;
 }
 
 /** A call waiting for its reply (oslo `ReplyWaiter` + the caller's thread). */
@@ -167,6 +170,18 @@ export class RpcProcess {
   /** Lost replies and abandoned reply sends, for the report. */
   repliesAbandoned = 0;
   lateReplies = 0;
+  /**
+   * Deliveries to this process's consumers, for the report's topology: requests from the
+   * `<topic>` queue, the `<topic>.<host>` queue, the fanout queue, and replies (heartbeats too).
+   */
+  deliveredTopic = 0;
+  deliveredServer = 0;
+  deliveredFanout = 0;
+  deliveredReplies = 0;
+  /** True once the process declared its reply queue (it made a call). */
+  replyDeclared = false;
+  /** Messages published by this process, per exchange ("" = the default exchange). */
+  readonly published = new Map<string, number>();
 
   constructor(
     private readonly env: RpcEnv,
@@ -176,7 +191,10 @@ export class RpcProcess {
     readonly service: ServiceSpec | null,
     private readonly rng: RandomStream,
   ) {
-    this.executor = new Executor(service?.executorThreads ?? env.oslo.executorThreads);
+    this.executor = new Executor(
+      service?.executorThreads ?? env.oslo.executorThreads,
+      service === null ? null : env.loadOf(service.name),
+    );
     this.replyQueueName = replyQueue(id);
   }
 
@@ -216,7 +234,18 @@ export class RpcProcess {
     const server = serverQueue(svc.name, this.host);
     const fx = fanoutExchange(svc.name);
     const fq = fanoutQueue(svc.name, this.id);
-    const onMessage = (d: TransportDelivery): void => this.onRequest(conn, d);
+    const onTopic = (d: TransportDelivery): void => {
+      this.deliveredTopic++;
+      this.onRequest(conn, d);
+    };
+    const onServer = (d: TransportDelivery): void => {
+      this.deliveredServer++;
+      this.onRequest(conn, d);
+    };
+    const onFanout = (d: TransportDelivery): void => {
+      this.deliveredFanout++;
+      this.onRequest(conn, d);
+    };
     const durableX = o.durableQueues || o.quorumQueues;
     chain(
       [
@@ -228,9 +257,9 @@ export class RpcProcess {
         (d) => conn.declareExchange(fx, "fanout", { durable: o.transientQuorumQueues, autoDelete: true }, d),
         (d) => conn.declareQueue(fq, this.queueArgs(true), d),
         (d) => conn.bindQueue(fq, fx, svc.name, d),
-        (d) => conn.consume(topic, o.prefetch, onMessage, d),
-        (d) => conn.consume(server, o.prefetch, onMessage, d),
-        (d) => conn.consume(fq, o.prefetch, onMessage, d),
+        (d) => conn.consume(topic, o.prefetch, onTopic, d),
+        (d) => conn.consume(server, o.prefetch, onServer, d),
+        (d) => conn.consume(fq, o.prefetch, onFanout, d),
       ],
       (err) => {
         if (err === null) this.listenAttempt = 0;
@@ -367,6 +396,7 @@ export class RpcProcess {
   heartbeatExec(exec: Execution): void {
     const p = exec.payload;
     this.acquire((conn) => {
+      this.countPublish(this.replyExchange(p.replyTo));
       conn.publish(
         this.replyExchange(p.replyTo),
         p.replyTo,
@@ -409,6 +439,7 @@ export class RpcProcess {
     this.acquire((conn) => {
       const deadline = this.env.sim.now + o.missingConsumerRetryTimeout;
       const attempt = (): void => {
+        this.countPublish(this.replyExchange(p.replyTo));
         conn.publish(this.replyExchange(p.replyTo), p.replyTo, message, { mandatory: true }, (outcome) => {
           if (outcome === "returned" && this.env.sim.now + o.missingConsumerRetryInterval <= deadline) {
             span.replyRetries++;
@@ -558,6 +589,7 @@ export class RpcProcess {
     this.withExchange(conn, w.exchange, false, () => {
       const sim = this.env.sim;
       if (w.span.published < 0) w.span.published = sim.now;
+      this.countPublish(w.exchange);
       conn.publish(w.exchange, w.key, w.message, { mandatory: false, expiration: w.timeout }, (outcome) => {
         this.release(conn);
         if (outcome === "closed" || outcome === "nacked") {
@@ -628,6 +660,7 @@ export class RpcProcess {
 
   private onReply(conn: TransportConnection, d: TransportDelivery): void {
     conn.ack(d);
+    this.deliveredReplies++;
     const p = d.payload;
     const w = this.waiters.get(p.msgId);
     if (w === undefined) {
@@ -670,6 +703,7 @@ export class RpcProcess {
   /** `_get_reply_q`: one `reply_<id>` per process on its own LISTEN connection, x-expires 1800 s. */
   private openReply(): void {
     this.replyDeclaring = true;
+    this.replyDeclared = true;
     const q = this.replyQueueName;
     const conn = this.env.transport.connect(`${this.id}/reply`, () => this.replyLost(conn));
     this.replyConn = conn;
@@ -714,6 +748,7 @@ export class RpcProcess {
       this.acquire((conn) => {
         const go = (): void => {
           if (span.published < 0) span.published = this.env.sim.now;
+          this.countPublish(exchange);
           conn.publish(exchange, key, message, { mandatory: false }, (outcome) => {
             this.release(conn);
             if (outcome === "closed" || outcome === "nacked") {
@@ -770,6 +805,10 @@ export class RpcProcess {
       ? { durable: o.transientQuorumQueues, autoDelete: true }
       : { durable: o.durableQueues || o.quorumQueues, autoDelete: o.autoDelete };
     conn.declareExchange(exchange, fanout ? "fanout" : "topic", options, () => then());
+  }
+
+  private countPublish(exchange: string): void {
+    this.published.set(exchange, (this.published.get(exchange) ?? 0) + 1);
   }
 
   // ---------------------------------------------------------------- SEND connection pool

@@ -1,17 +1,32 @@
 import type { Nanoseconds } from "../engine/time.js";
 import type {
   LatencySummary,
+  RpcExecutorLoad,
   RpcFlowResult,
   RpcMethodResult,
+  RpcQueueFamily,
   RpcResult,
+  RpcRoleTopology,
   SpanJson,
   TraceJson,
 } from "../metrics/rpc-result.js";
+import { fanoutExchange, fanoutQueue, replyQueue, serverQueue, topicQueue } from "./naming.js";
+import type { RpcProcess } from "./process.js";
 import { exemplarBucket, type KeptFlow } from "./recorder.js";
 import type { Span } from "./span.js";
 import type { RpcSystem } from "./system.js";
 
-export type { LatencySummary, RpcFlowResult, RpcMethodResult, RpcResult, SpanJson, TraceJson };
+export type {
+  LatencySummary,
+  RpcExecutorLoad,
+  RpcFlowResult,
+  RpcMethodResult,
+  RpcQueueFamily,
+  RpcResult,
+  RpcRoleTopology,
+  SpanJson,
+  TraceJson,
+};
 
 /** Rounds to 9 significant digits so result.json is stable across platforms' float printing. */
 export const round9 = (x: number): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(9)));
@@ -68,7 +83,138 @@ export function spanJson(s: Span): SpanJson {
 
 const sortedKeys = <T>(m: Map<string, T>): string[] => [...m.keys()].sort();
 
-export function buildRpcResult(system: RpcSystem, _now: Nanoseconds): RpcResult {
+/** Executor load per service (sorted by name), bins of the run's time series up to `end`. */
+function executorLoads(system: RpcSystem, end: Nanoseconds): NonNullable<RpcResult["executors"]> {
+  const services: Record<string, RpcExecutorLoad> = {};
+  for (const name of sortedKeys(system.loads)) {
+    const load = system.loads.get(name)!;
+    const f = load.finish(end);
+    services[name] = {
+      processes: load.processes,
+      threads: load.threads,
+      utilisation: round9(f.meanUtilisation),
+      meanBacklog: round9(f.meanBacklog),
+      maxBacklog: load.maxWaiting,
+      timeline: {
+        utilisation: f.utilisation.map(round9),
+        backlog: f.backlog.map(round9),
+        backlogMax: f.backlogMax,
+      },
+    };
+  }
+  return { binWidth: sec(system.recorder.binWidth), services };
+}
+
+/** One label for many queues: the single name itself, else the pattern (`compute.<host>`). */
+const familyLabel = (names: readonly string[], pattern: string): string =>
+  names.length === 1 ? names[0]! : pattern;
+
+function sum(procs: readonly RpcProcess[], f: (p: RpcProcess) => number): number {
+  let n = 0;
+  for (const p of procs) n += f(p);
+  return n;
+}
+
+/** The reply queues of the processes that declared one (made a call), as one family. */
+function replyFamily(
+  procs: readonly RpcProcess[],
+  role: string,
+  perQueueExchange: boolean,
+): RpcQueueFamily[] {
+  const callers = procs.filter((p) => p.replyDeclared);
+  if (callers.length === 0) return [];
+  const queues = callers.map((p) => replyQueue(p.id));
+  const label = familyLabel(queues, `reply_<${role} id>`);
+  return [
+    {
+      label,
+      kind: "reply",
+      // before Train each reply queue had its own direct exchange of the same name
+      exchange: perQueueExchange ? label : "",
+      key: label,
+      queues,
+      delivered: sum(callers, (p) => p.deliveredReplies),
+    },
+  ];
+}
+
+function publishedBy(procs: readonly RpcProcess[]): Record<string, number> {
+  const m = new Map<string, number>();
+  for (const p of procs) for (const [x, n] of p.published) m.set(x, (m.get(x) ?? 0) + n);
+  const out: Record<string, number> = {};
+  for (const k of sortedKeys(m)) out[k] = m.get(k)!;
+  return out;
+}
+
+/**
+ * Who consumes what and publishes where, by role, with oslo's per-host and per-process queues
+ * folded into families (reference openstack-rpc.md §1.1–1.2): the topic queue, `<topic>.<host>`,
+ * `<topic>_fanout_<id>` and the role's `reply_<id>` queues.
+ */
+function rpcTopology(system: RpcSystem): NonNullable<RpcResult["topology"]> {
+  const perQueueExchange = system.spec.oslo.replyExchanges;
+  const roles: RpcRoleTopology[] = [];
+  for (const s of system.spec.services) {
+    const procs = system.processesOf(s.name);
+    const hosts = [...new Set(procs.map((p) => p.host))];
+    const servers = hosts.map((h) => serverQueue(s.name, h));
+    const fanouts = procs.map((p) => fanoutQueue(s.name, p.id));
+    const consumes: RpcQueueFamily[] = [
+      {
+        label: topicQueue(s.name),
+        kind: "topic",
+        exchange: s.exchange,
+        key: s.name,
+        queues: [topicQueue(s.name)],
+        delivered: sum(procs, (p) => p.deliveredTopic),
+      },
+      {
+        label: familyLabel(servers, `${s.name}.<host>`),
+        kind: "server",
+        exchange: s.exchange,
+        key: familyLabel(servers, `${s.name}.<host>`),
+        queues: servers,
+        delivered: sum(procs, (p) => p.deliveredServer),
+      },
+      {
+        label: familyLabel(fanouts, `${s.name}_fanout_<id>`),
+        kind: "fanout",
+        exchange: fanoutExchange(s.name),
+        key: s.name,
+        queues: fanouts,
+        delivered: sum(procs, (p) => p.deliveredFanout),
+      },
+      ...replyFamily(procs, s.name, perQueueExchange),
+    ];
+    roles.push({
+      name: s.name,
+      processes: procs.length,
+      executorThreads: s.executorThreads,
+      prefetch: system.spec.oslo.prefetch,
+      consumes,
+      published: publishedBy(procs),
+    });
+  }
+  const clients = new Map<string, RpcProcess[]>();
+  for (const p of system.clientProcesses()) {
+    const list = clients.get(p.id) ?? [];
+    list.push(p);
+    clients.set(p.id, list);
+  }
+  for (const [name, procs] of clients) {
+    roles.push({
+      name,
+      processes: procs.length,
+      executorThreads: 0,
+      prefetch: 0,
+      consumes: replyFamily(procs, name, perQueueExchange),
+      published: publishedBy(procs),
+    });
+  }
+  return { roles };
+}
+
+export function buildRpcResult(system: RpcSystem, now: Nanoseconds): RpcResult {
   const rec = system.recorder;
   const methods: Record<string, RpcMethodResult> = {};
   for (const key of sortedKeys(rec.methods)) {
@@ -149,5 +295,7 @@ export function buildRpcResult(system: RpcSystem, _now: Nanoseconds): RpcResult 
     },
     processes: { count: system.processes.length, maxBacklog: sortedBacklog, repliesAbandoned, lateReplies },
     traces,
+    executors: executorLoads(system, now),
+    topology: rpcTopology(system),
   };
 }

@@ -1,6 +1,7 @@
 import type { RandomStreams } from "../engine/random.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
+import { ServiceLoad } from "./executor-load.js";
 import { type RpcEnv, RpcProcess } from "./process.js";
 import { RpcRecorder } from "./recorder.js";
 import { buildRpcResult, type RpcResult } from "./result.js";
@@ -8,7 +9,7 @@ import type { RpcSpec, ServiceSpec, WorkloadSpec } from "./spec.js";
 import type { Transport } from "./transport.js";
 
 export interface RpcSystemOptions {
-  /** Width of the timeout / request timeline bins. */
+  /** Width of the timeout / request timeline bins and of the executor-load bins (the run's metrics bin). */
   readonly binWidth: Nanoseconds;
 }
 
@@ -25,6 +26,8 @@ export class RpcSystem {
   private readonly hosts = new Map<string, string[]>();
   private readonly clients = new Map<string, RpcProcess[]>();
   private readonly rr = new Map<string, number>();
+  /** Executor-thread load per service, in spec order. */
+  readonly loads = new Map<string, ServiceLoad>();
   private msgSeq = 0;
   private readonly env: RpcEnv;
 
@@ -40,6 +43,7 @@ export class RpcSystem {
     for (const s of spec.services) {
       exchanges.set(s.name, s.exchange);
       this.hosts.set(s.name, hostNames(s));
+      this.loads.set(s.name, new ServiceLoad(sim, options.binWidth));
     }
     this.env = {
       sim,
@@ -50,6 +54,7 @@ export class RpcSystem {
       exchangeOf: (topic) => exchanges.get(topic) ?? spec.oslo.controlExchange,
       hostsOf: (topic) => this.hosts.get(topic) ?? [],
       nextMsgId: () => ++this.msgSeq,
+      loadOf: (service) => this.loads.get(service)!,
     };
     for (const s of spec.services) {
       const list: RpcProcess[] = [];
@@ -118,6 +123,11 @@ export class RpcSystem {
   /** The `rpc` section of the run result (durations in seconds). */
   finish(): RpcResult {
     return buildRpcResult(this, this.sim.now);
+  }
+
+  /** Client-only processes (named by workloads, not services), in creation order. */
+  clientProcesses(): readonly RpcProcess[] {
+    return [...this.clients.values()].flat();
   }
 
   /** Processes of a service (or a workload's client-only process). */

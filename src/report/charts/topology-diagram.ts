@@ -42,11 +42,32 @@ interface Edge {
   readonly implicit?: boolean;
 }
 
-export function renderTopologyDiagram(id: string, title: string, t: Topology): string {
+export interface TopologyDiagramOptions {
+  /**
+   * Where edge labels sit: "end" (default), just before the arrow head; "auto", there too unless
+   * several edges end on the node (RPC roles publishing to one exchange), whose end labels would
+   * print over each other: those sit at the middle of their curve.
+   */
+  readonly edgeLabels?: "end" | "auto";
+}
+
+export function renderTopologyDiagram(
+  id: string,
+  title: string,
+  t: Topology,
+  options: TopologyDiagramOptions = {},
+): string {
+  const auto = options.edgeLabels === "auto";
   const cols: Node[][] = [[], [], [], []];
   const hidden = [0, 0, 0, 0];
   const add = (col: number, nodes: Node[]): void => {
-    const sorted = [...nodes].sort(
+    // entries of one name are one node (an RPC role consuming several queues), counts summed
+    const merged = new Map<string, Node>();
+    for (const n of nodes) {
+      const m = merged.get(n.key);
+      merged.set(n.key, m === undefined ? n : { ...m, count: m.count + n.count });
+    }
+    const sorted = [...merged.values()].sort(
       (a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     );
     cols[col] = sorted.slice(0, MAX_ROWS);
@@ -140,6 +161,8 @@ export function renderTopologyDiagram(id: string, title: string, t: Topology): s
     );
   }
 
+  const incoming = new Map<string, number>();
+  if (auto) for (const e of edges) incoming.set(e.to, (incoming.get(e.to) ?? 0) + 1);
   parts.push(`<g class="edges">`);
   for (const e of edges) {
     const a = pos.get(e.from);
@@ -157,9 +180,10 @@ export function renderTopologyDiagram(id: string, title: string, t: Topology): s
     const w = e.count > 0 ? 1.5 : 1;
     const label = e.label ? `${clip(e.label, 18)} · ${formatCount(e.count)}` : formatCount(e.count);
     // labels sit just before the arrow head: edges fanning out of one node end on different rows
-    const lx = sameCol ? x1 + 44 : x2 - 8;
-    const ly = sameCol ? r2((y1 + y2) / 2 + 4) : y2 - 5;
-    const anchor = sameCol ? "start" : "end";
+    const middle = auto && incoming.get(e.to)! > 1;
+    const lx = sameCol ? x1 + 44 : middle ? r2((x1 + x2) / 2) : x2 - 8;
+    const ly = sameCol ? r2((y1 + y2) / 2 + 4) : middle ? r2((y1 + y2) / 2 - 3) : y2 - 5;
+    const anchor = sameCol ? "start" : middle ? "middle" : "end";
     parts.push(
       `<g class="edge"><title>${esc(`${e.from.slice(2)} → ${e.to.slice(2)}${e.label ? ` (key "${e.label}")` : ""}${e.implicit ? ", implicit binding" : ""}: ${e.count} messages`)}</title>` +
         `<path d="${d}" fill="none" stroke="#8a8a8a" stroke-width="${w}"${e.count > 0 ? "" : ` stroke-dasharray="3 3"`} marker-end="url(#${esc(id)}-arrow)"/>` +

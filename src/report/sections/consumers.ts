@@ -1,12 +1,30 @@
 import type { RunResult } from "../../metrics/result.js";
 import { renderTimeChart } from "../charts/time-chart.js";
 import { formatPercent } from "../format.js";
+import { rpcExecutorView } from "../rpc/executors.js";
 import { htmlTable, mdTable } from "../table.js";
 import type { ReportSection } from "./section.js";
 import { MAX_SERIES } from "./top-series.js";
 
-/** Consumer utilisation (busy handlers / capacity) per consumer group over time. */
+/**
+ * Consumer utilisation (busy handlers / capacity) per consumer group over time. An RPC run adds
+ * its servers' executor-thread utilisation and backlog per service (and leaves out the consumer
+ * chart when no plain consumer reported activity).
+ */
 export function consumersSection(r: RunResult): ReportSection {
+  const base = plainConsumersSection(r);
+  const rpc = rpcExecutorView(r);
+  if (rpc === null) return base;
+  const plain = Object.keys(r.summary.consumers).length > 0;
+  return {
+    ...base,
+    charts: [...(plain ? base.charts : []), ...rpc.charts],
+    html: `${plain ? base.html : ""}${rpc.html}`,
+    markdown: plain ? `${base.markdown}\n\n${rpc.markdown}` : rpc.markdown,
+  };
+}
+
+function plainConsumersSection(r: RunResult): ReportSection & { html: string; markdown: string } {
   const ts = r.timeSeries;
   const groups = Object.entries(r.summary.consumers);
   const shown = [...groups]
