@@ -6,11 +6,15 @@ import type { ClientContext } from "./context.js";
 /**
  * Schedules a client's reconnect attempts by its policy (src/cluster/reconnect.ts): after a drop
  * from node N, try the next node of the failover list after the back-off; a node that is down
- * refuses at once and the next attempt waits longer. `succeeded()` resets the back-off.
+ * refuses at once and the next attempt waits longer. `succeeded()` resets the back-off. Until then
+ * the attempts walk the list from the node the client was dropped by, whatever node refused or
+ * failed it since (a refused connection, a declaration the broker refused).
  */
 export class Reconnector {
   private attempt = 0;
   private pending = false;
+  /** The node the client lost when this series of attempts began. */
+  private origin = "";
 
   constructor(
     private readonly ctx: ClientContext,
@@ -21,7 +25,8 @@ export class Reconnector {
   /** After losing the connection to `lastNode`: call `connect(node)` when an attempt can succeed, before `stopAt`. */
   schedule(lastNode: string, stopAt: Nanoseconds, connect: (node: string) => void): void {
     if (this.pending) return;
-    const { node, delay } = nextAttempt(this.policy, lastNode, this.attempt++, this.rng);
+    if (this.attempt === 0) this.origin = lastNode;
+    const { node, delay } = nextAttempt(this.policy, this.origin, this.attempt++, this.rng);
     const at = this.ctx.sim.now + delay;
     if (at >= stopAt) return;
     this.pending = true;

@@ -12,13 +12,18 @@ interface After {
   delivered: Map<string, number>;
 }
 
-function run(text: string, from: number): { r: RunResult; after: After; world: World } {
+function run(
+  text: string,
+  from: number,
+  watch?: (w: World) => void,
+): { r: RunResult; after: After; world: World } {
   const after: After = { published: new Map(), enqueued: new Map(), delivered: new Map() };
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   let world: World | undefined;
   const r = runScenario(parseScenarioText(text, "test.yaml"), {
     onWorld: (w) => {
       world = w;
+      watch?.(w);
       w.sim.scheduleAt(5 * NS_PER_S, () => eventsAt5s.set(w, w.broker.vhost("/").queues.get("events")));
       const t0 = from * NS_PER_S;
       w.signals.published.subscribe((p) => {
@@ -136,6 +141,40 @@ faults:
     expect(after.enqueued.get("events@rabbit-2")).toBeGreaterThan(1850); // 11 s to 30 s at 100/s
     expect(after.enqueued.get("events@rabbit-1")).toBeUndefined();
     expect(after.delivered.get("events")).toBeGreaterThan(1850);
+    expect(r.fates.conserved).toBe(true);
+  });
+});
+
+describe("a durable queue whose home node is down", () => {
+  /** `jobs` (durable, on rabbit-1) is down from 10 s to 20 s; the clients fail over to rabbit-2. */
+  const homeDown = `name: home-down
+duration: 30s
+cluster: { nodes: 2 }
+queues:
+  - { name: jobs, durable: true }
+producers:
+  - { name: pub, routingKey: jobs, rate: 100/s, persistent: true, confirms: 50, reconnect: { initialDelay: 2s, multiplier: 1, jitter: 0 } }
+consumers:
+  - { name: sub, queue: jobs, prefetch: 10, processing: const(5ms), reconnect: { initialDelay: 2s, multiplier: 1, jitter: 0 } }
+faults:
+  - { at: 10s, crash: rabbit-1, restartAfter: 10s }
+`;
+
+  it("cannot be redeclared on another node (404 home node down): the clients retry until it is back, then resume", () => {
+    const refusals: number[] = [];
+    const { r, after } = run(homeDown, 10, (w) => {
+      w.signals.channelError.subscribe((e) => {
+        if (e.code === 404 && /home node 'rabbit-1'.*is down/.test(e.text)) refusals.push(e.time / NS_PER_S);
+      });
+    });
+    // attempts every 2 s along the list from rabbit-1: rabbit-2 at 12 s takes the connection but
+    // refuses the queue (both clients), rabbit-1 at 14 s is down (refused without a connection),
+    // rabbit-2 at 16 s refuses again, rabbit-1 at 18 s is down, rabbit-2 at 20 s succeeds: rabbit-1
+    // restarted at 20 s
+    expect(refusals.map(Math.round)).toEqual([12, 12, 16, 16]);
+    // publishing and consuming resume after the restart: ~10 s at 100/s
+    expect(after.published.get("pub")).toBeGreaterThan(900);
+    expect(after.delivered.get("jobs")).toBeGreaterThan(900);
     expect(r.fates.conserved).toBe(true);
   });
 });

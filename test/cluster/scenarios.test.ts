@@ -58,7 +58,8 @@ describe("cluster scenarios: headline outcomes", () => {
     const events = r.fates.queues.events!;
     const orders = r.fates.queues.orders!;
     expect(events.lost).toBeGreaterThan(900); // 20 s of backlog growing at 50/s
-    expect(events.queued).toBe(0);
+    // the clients reconnect (~35 s) and redeclare the transient queue: its worker consumes again
+    expect(r.summary.consumers["event-worker"]!.consumed).toBeGreaterThan(1100);
     expect(orders.lost).toBeLessThanOrEqual(5); // only the last fsync interval (25 ms at 100/s)
     expect(orders.queued).toBeGreaterThan(900); // recovered from disk, waiting after the restart
     expect(r.fates.confirmedLost).toBe(events.lost); // every lost confirmed message was transient
@@ -150,10 +151,14 @@ describe("cluster scenarios: network and partitions", () => {
       "node-pause@70",
       "node-up@105",
     ]);
-    // publishing stopped when rabbit-1 paused at 70 s: 20/s for 70 s
-    expect(r.summary.counts.published).toBe(1400);
+    // publishing stopped when rabbit-1 paused at 70 s (20/s for 70 s) and resumed when the
+    // producer got back in, on the first 5-s retry after rabbit-1 resumed at 105 s
+    expect(r.summary.counts.published).toBeGreaterThan(1400 + 20 * 10);
+    expect(r.summary.counts.published).toBeLessThan(1400 + 20 * 15);
     expect(r.summary.counts.lost).toBe(0);
-    expect(r.fates.total.queued + r.fates.total.acked).toBe(1400);
+    const unacked = r.fates.total["in-flight"] ?? 0; // at most the worker's prefetch
+    expect(unacked).toBeLessThanOrEqual(10);
+    expect(r.fates.total.queued + r.fates.total.acked + unacked).toBe(r.summary.counts.published);
   });
 
   it("partition-ignore-split-brain: under `ignore` both sides accept and confirm work once the partition is noticed; on heal the split-off side's confirmed messages are lost (partition-heal, confirmedLost)", () => {
