@@ -167,7 +167,14 @@ export class QuorumQueue extends Queue {
   }
 
   override removeConsumer(c: Consumer): void {
-    if (c.unacked > 0 && c.channel.brokerOpen) this.lingering.add(c);
+    if (c.unacked > 0 && c.channel.brokerOpen) {
+      // settled or closed ones are dropped here too, so the set stays small without queries
+      if (this.lingering.size >= 32) {
+        for (const l of this.lingering)
+          if (l.unacked === 0 || !l.channel.brokerOpen) this.lingering.delete(l);
+      }
+      this.lingering.add(c);
+    }
     super.removeConsumer(c);
   }
 
