@@ -18,7 +18,12 @@ import { RandomStreams } from "../src/engine/random.js";
 import { Simulator } from "../src/engine/simulator.js";
 import type { Benchmark } from "./harness.js";
 
-export function workQueue(costed: boolean, messages: number, window = 1000): number {
+export function workQueue(
+  costed: boolean,
+  messages: number,
+  queueType: "classic" | "quorum" = "classic",
+  window = 1000,
+): number {
   const sim = new Simulator();
   let runtime: BrokerRuntime = new FreeRuntime(sim, ["rabbit-1", "rabbit-2", "rabbit-3"]);
   if (costed) {
@@ -51,7 +56,8 @@ export function workQueue(costed: boolean, messages: number, window = 1000): num
   };
   // start once the queue exists (routing happens when a publish frame arrives, not in the
   // channel's process order, so publishes racing the declare would be unroutable)
-  pub.assertQueue("work", { durable: true }, () => {
+  const args = queueType === "quorum" ? { "x-queue-type": "quorum" } : {};
+  pub.assertQueue("work", { durable: true, arguments: args }, () => {
     sub.consume("work", onMessage);
     publishSome();
   });

@@ -1,4 +1,4 @@
-import type { ProcessRef } from "../cluster/runtime.js";
+import type { OpSize, ProcessRef } from "../cluster/runtime.js";
 import type { Nanoseconds } from "../engine/time.js";
 import { canonical, makeBinding } from "./binding.js";
 import type { TransitRecord } from "./broker.js";
@@ -106,7 +106,27 @@ interface Pending {
   /** The channel and the client-facing delivery: this object is also the send action's argument. */
   readonly ch: Channel;
   readonly d: Delivery | undefined;
+  /** How the client settled it, while the queue process has yet to (SETTLE_* | SETTLE_REQUEUE). */
+  settleAs: number;
 }
+
+/** Settlement kinds carried from the channel process to the queue process. */
+const SETTLE_ACK = 0;
+const SETTLE_NACK = 1;
+const SETTLE_REJECT = 2;
+/** Added to the kind when the client asked for requeue. */
+const SETTLE_REQUEUE = 4;
+const SETTLE_KINDS = ["ack", "nack", "reject"] as const;
+/** Several deliveries of one (queue, consumer) settled by one multiple ack / nack. */
+interface SettleGroup {
+  readonly ch: Channel;
+  readonly list: Pending[];
+  readonly settleAs: number;
+  /** The last group of its ack frame, and whether the frame released consumer (prefetch) credit. */
+  readonly lastReleasing: boolean;
+}
+/** OpSize of a single settlement (count defaults to 1). */
+const ONE_MESSAGE: OpSize = {};
 
 interface PublishRecord {
   readonly ch: Channel;
@@ -144,6 +164,13 @@ export class Channel extends Emitter<ChannelEvents> {
   brokerOpen = true;
   private nextDeliveryTag = 1;
   private readonly unacked = new Map<number, Pending>();
+  /**
+   * Deliveries the client settled whose queue process has not applied the settlement yet (its
+   * `ack` operation is queued, or crossing to the queue's node). If the channel closes or the run
+   * ends first they count as unacked; a settlement that arrives after that is ignored (the queue
+   * requeued the message when the channel went, as RabbitMQ does on the channel's 'DOWN').
+   */
+  private readonly settling = new Set<Pending>();
   private readonly consumers = new Map<string, Consumer>();
   private consumerPrefetch = 0;
   private globalPrefetch = 0;
@@ -549,6 +576,7 @@ export class Channel extends Emitter<ChannelEvents> {
           at: this.broker.sim.now,
           ch: this,
           d: undefined,
+          settleAs: 0,
         });
         this.broker.armAckTimeout();
       }
@@ -599,15 +627,7 @@ export class Channel extends Emitter<ChannelEvents> {
    * group (conformance: recover-two-consumers-one-channel).
    */
   private inGroups(list: readonly Pending[], each: (p: Pending) => void): void {
-    const groups = new Map<string, Pending[]>();
-    for (const p of list) {
-      const key = `${p.queue.name}\u0000${p.consumer ? `1${p.consumer.tag}` : "0"}`;
-      const g = groups.get(key);
-      if (g) g.push(p);
-      else groups.set(key, [p]);
-    }
-    for (const key of [...groups.keys()].sort()) {
-      const g = groups.get(key)!;
+    for (const g of groupsOf(list)) {
       for (const p of g) each(p);
       const q = g[0]!.queue;
       if (!q.deleted) q.dispatch();
@@ -731,6 +751,7 @@ export class Channel extends Emitter<ChannelEvents> {
   }
 
   private requeueAll(): void {
+    this.voidSettling();
     if (this.unacked.size === 0) return;
     const touched = new Set<Queue>();
     for (const p of this.unacked.values()) {
@@ -766,7 +787,16 @@ export class Channel extends Emitter<ChannelEvents> {
       this.broker.recordFate(qm.msg.id, q.key, "auto-acked");
       arg = { ch: this, d };
     } else {
-      const p: Pending = { tag, qm, queue: q, consumer: c, at: this.broker.sim.now, ch: this, d };
+      const p: Pending = {
+        tag,
+        qm,
+        queue: q,
+        consumer: c,
+        at: this.broker.sim.now,
+        ch: this,
+        d,
+        settleAs: 0,
+      };
       this.unacked.set(tag, p);
       this.globalUnacked++;
       if (this.broker.consumerTimeout !== undefined) this.broker.armAckTimeout();
@@ -836,9 +866,17 @@ export class Channel extends Emitter<ChannelEvents> {
     );
   };
 
-  /** @internal broker side of ack / nack / reject (docs/confirms.md). */
+  /**
+   * @internal broker side of ack / nack / reject (docs/confirms.md). The channel process forgets
+   * the delivery tags at once (a second ack of the same tag is a channel error); each queue process
+   * then settles its messages as one `ack` operation per (queue, consumer) group, costing `ack`
+   * CPU per message, and dispatches (rabbit_channel -> rabbit_queue_type:settle).
+   */
   brokerSettle(tag: number, multiple: boolean, kind: "ack" | "nack" | "reject", requeue: boolean): void {
     if (!this.brokerOpen) return;
+    const settleAs =
+      (kind === "ack" ? SETTLE_ACK : kind === "nack" ? SETTLE_NACK : SETTLE_REJECT) +
+      (requeue && kind !== "ack" ? SETTLE_REQUEUE : 0);
     if (!multiple) {
       // fast path: one delivery, no allocation
       const p = this.unacked.get(tag);
@@ -846,35 +884,65 @@ export class Channel extends Emitter<ChannelEvents> {
         this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${tag}`));
         return;
       }
-      this.settleOne(p, kind, requeue);
-      if (!p.queue.deleted) p.queue.dispatch();
-      if (p.consumer && this.globalPrefetch !== 0) this.dispatchMine();
+      this.unacked.delete(tag);
+      p.settleAs = settleAs;
+      this.settling.add(p);
+      this.broker.runtime.work(p.queue.proc, "ack", ONE_MESSAGE, settleInQueue, p);
       return;
     }
-    let settled: Pending[];
     if (tag !== 0 && !this.unacked.has(tag)) {
       this.channelError(new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${tag}`));
       return;
     }
-    settled = [];
+    const settled: Pending[] = [];
     for (const p of this.unacked.values()) {
       if (tag !== 0 && p.tag > tag) break;
       settled.push(p);
     }
+    for (const p of settled) {
+      this.unacked.delete(p.tag);
+      p.settleAs = settleAs;
+      this.settling.add(p);
+    }
     const released = settled.some((p) => p.consumer !== undefined);
-    this.inGroups(settled, (p) => this.settleOne(p, kind, requeue));
-    if (released && this.globalPrefetch !== 0) this.dispatchMine();
+    const groups = groupsOf(settled);
+    for (let i = 0; i < groups.length; i++) {
+      const list = groups[i]!;
+      const group: SettleGroup = {
+        ch: this,
+        list,
+        settleAs,
+        lastReleasing: released && i === groups.length - 1,
+      };
+      this.broker.runtime.work(list[0]!.queue.proc, "ack", { count: list.length }, settleGroupInQueue, group);
+    }
   }
 
-  /** Settle one delivery without dispatching (the caller dispatches the queues touched). */
-  private settleOne(p: Pending, kind: "ack" | "nack" | "reject", requeue: boolean): void {
-    this.unacked.delete(p.tag);
+  /** @internal queue side of a settlement: the queue process settles `p` and dispatches. */
+  queueSettle(p: Pending): void {
+    if (!this.settling.delete(p)) return; // void: the channel closed before it arrived
+    this.settleInQueue(p, p.settleAs);
+    if (!p.queue.deleted) p.queue.dispatch();
+    if (p.consumer && this.globalPrefetch !== 0) this.dispatchMine();
+  }
+
+  /** @internal queue side of a multiple ack / nack: one group, then one dispatch. */
+  queueSettleGroup(g: SettleGroup): void {
+    for (const p of g.list) if (this.settling.delete(p)) this.settleInQueue(p, g.settleAs);
+    const q = g.list[0]!.queue;
+    if (!q.deleted) q.dispatch();
+    if (g.lastReleasing && this.globalPrefetch !== 0) this.dispatchMine();
+  }
+
+  private settleInQueue(p: Pending, settleAs: number): void {
     if (p.consumer) this.globalUnacked--;
     const q = p.queue;
     if (q.deleted) {
       if (p.consumer) p.consumer.unacked--;
       return;
     }
+    const kind = SETTLE_KINDS[settleAs & 3]!;
+    const requeue = (settleAs & SETTLE_REQUEUE) !== 0;
     {
       const sig = this.broker.signals.settled;
       if (sig.active) {
@@ -887,7 +955,7 @@ export class Channel extends Emitter<ChannelEvents> {
           msgId: p.qm.msg.id,
           consumer: this.connection.name,
           kind,
-          requeue: kind !== "ack" && requeue,
+          requeue,
           publishedAt: p.qm.msg.publishedAt,
         });
       }
@@ -919,11 +987,23 @@ export class Channel extends Emitter<ChannelEvents> {
     fn?.(null);
   }
 
+  /**
+   * Settlements still on their way to their queue become unacked deliveries again, in delivery-tag
+   * order (the channel closes or the run ends before the queue process applied them).
+   */
+  private voidSettling(): void {
+    if (this.settling.size === 0) return;
+    const back = [...this.settling, ...this.unacked.values()].sort((a, b) => a.tag - b.tag);
+    this.settling.clear();
+    this.unacked.clear();
+    for (const p of back) this.unacked.set(p.tag, p);
+  }
+
   /** @internal queue `q` was deleted: its unacked copies here are lost. */
   forgetDeliveries(q: Queue, cause: LossCause): void {
     // the tags stay: a later ack of them is accepted silently (conformance:
-    // cancel-notification-on-queue-delete); settleOne / requeueAll skip deleted queues
-    for (const p of this.unacked.values()) {
+    // cancel-notification-on-queue-delete); settlements / requeueAll skip deleted queues
+    for (const p of [...this.unacked.values(), ...this.settling]) {
       if (p.queue === q) this.broker.recordFate(p.qm.msg.id, q.key, "lost", cause);
     }
   }
@@ -956,6 +1036,7 @@ export class Channel extends Emitter<ChannelEvents> {
 
   /** @internal end of run: unacked deliveries are in flight. */
   finishDeliveries(): void {
+    this.voidSettling();
     for (const p of this.unacked.values()) {
       if (!p.queue.deleted) this.broker.recordFate(p.qm.msg.id, p.queue.key, "in-flight");
     }
@@ -1459,4 +1540,25 @@ function brokerChannelClose(a: { ch: Channel; cb: (() => void) | undefined }): v
 function clientChannelCloseOk(a: { ch: Channel; cb: (() => void) | undefined }): void {
   a.ch.clientClosed({ code: 200, text: "OK" }, false);
   a.cb?.();
+}
+
+/**
+ * rabbit_channel foreach_per_queue: deliveries grouped per (queue, consumer tag), ordered by queue
+ * name then tag (basic.get deliveries first).
+ */
+function groupsOf(list: readonly Pending[]): Pending[][] {
+  const groups = new Map<string, Pending[]>();
+  for (const p of list) {
+    const key = `${p.queue.name}\u0000${p.consumer ? `1${p.consumer.tag}` : "0"}`;
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups.keys()].sort().map((k) => groups.get(k)!);
+}
+function settleInQueue(p: Pending): void {
+  p.ch.queueSettle(p);
+}
+function settleGroupInQueue(g: SettleGroup): void {
+  g.ch.queueSettleGroup(g);
 }

@@ -193,6 +193,17 @@ export class ClusterRuntime implements BrokerRuntime {
     if (op === "enqueue" || op === "route") node.cpu.withholdCredit(p);
   }
 
+  /**
+   * Run action(arg) once `proc`'s mailbox is empty (see NodeCpu.whenIdle): how a process that
+   * batches outgoing work (a quorum leader's append_entries) knows its batch is complete.
+   */
+  whenIdle<A>(proc: ProcessRef, action: Action<A>, arg: A): void {
+    const target = this.moved.size > 0 ? (this.moved.get(proc.key) ?? proc.node) : proc.node;
+    const node = this.byName.get(target);
+    if (node === undefined || node.state !== "up") action(arg);
+    else node.cpu.whenIdle(proc.key, action, arg);
+  }
+
   /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
   private hop(from: string, to: BrokerNode, bytes: number, then: () => void): void {
     this.send(

@@ -76,10 +76,10 @@ export function opCost(costs: CostModel, op: BrokerOp, size: OpSize): Nanosecond
       ns = costs.deliver + costs.perByte * (size.bytes ?? 0);
       break;
     case "replicate":
-      ns = costs.replicate + costs.perByte * (size.bytes ?? 0);
+      ns = costs.replicate * (size.count ?? 1) + costs.perByte * (size.bytes ?? 0);
       break;
     case "ack":
-      ns = costs.ack;
+      ns = costs.ack * (size.count ?? 1);
       break;
     case "confirm":
       ns = costs.confirm;

@@ -22,6 +22,8 @@ export class ErlangProcess {
   blockedSenders: ErlangProcess[] = [];
   /** Clients whose frames are not read until this process catches up (a connection in flow). */
   blockedClients: string[] = [];
+  /** Callbacks waiting for the mailbox to be empty (end of a batch of work, e.g. Ra's AER flush). */
+  idleWaiters: { action: Action<unknown>; arg: unknown }[] = [];
 
   constructor(
     readonly key: string,
@@ -160,17 +162,38 @@ export class NodeCpu {
   /** Set by the runtime: stop reading a client's frames (released through releaseClient). */
   holdClient: (client: string) => void = () => {};
 
-  /** Drop every process and its mailbox (node crash). Scheduled completions become no-ops. */
+  /**
+   * Drop every process and its mailbox (node crash). Scheduled completions become no-ops. Idle
+   * waiters run (the node is already down, so whatever they send goes nowhere) so that their
+   * owners can forget what they had batched.
+   */
   reset(): void {
+    const idle: { action: Action<unknown>; arg: unknown }[] = [];
     for (const p of this.procs.values()) {
       p.dead = true;
       for (const c of p.blockedClients) this.releaseClient(c);
       p.blockedClients = [];
+      for (const w of p.idleWaiters) idle.push(w);
+      p.idleWaiters = [];
     }
     this.procs.clear();
     this.runQueue.length = 0;
     this.runHead = 0;
     this.busy = 0;
+    for (const w of idle) w.action(w.arg);
+  }
+
+  /**
+   * Run action(arg) once `key`'s mailbox is empty: at the end of the operation running now when
+   * nothing else is queued behind it, at once when the process is idle or unknown.
+   */
+  whenIdle<A>(key: string, action: Action<A>, arg: A): void {
+    const p = this.procs.get(key);
+    if (p === undefined || p.backlog === 0) {
+      action(arg);
+      return;
+    }
+    p.idleWaiters.push({ action: action as Action<unknown>, arg });
   }
 
   /** Whether `key` may take more work without exceeding its credit. */
@@ -205,6 +228,11 @@ export class NodeCpu {
     r.proc = p;
     r.client = null;
     p.runHead();
+    if (p.idleWaiters.length > 0 && p.backlog === 0 && !p.dead) {
+      const waiters = p.idleWaiters;
+      p.idleWaiters = [];
+      for (const w of waiters) w.action(w.arg);
+    }
     r.node = outerNode;
     r.proc = outerProc;
     r.client = outerClient;

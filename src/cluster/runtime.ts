@@ -36,6 +36,11 @@ export interface OpSize {
   readonly bytes?: number;
   /** Bindings visited while routing (per-binding cost). */
   readonly bindings?: number;
+  /**
+   * Messages the operation handles at once (a replication batch, a multiple ack): the fixed
+   * per-message cost is charged this many times. Default 1.
+   */
+  readonly count?: number;
 }
 
 /** One end of a network transfer: a client connection or a broker node. */

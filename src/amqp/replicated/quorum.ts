@@ -21,9 +21,17 @@ import type { ReplicaSet } from "./replication.js";
  *   elects a leader; consumers on the minority side lose their subscription.
  * - each copy is replicated to the followers and confirmed once a majority has it (replication.ts).
  */
+interface ReplicasNow {
+  readonly leader: string;
+  readonly followers: readonly string[];
+  readonly need: number;
+}
+
 export class QuorumQueues implements ReplicaSet {
   private readonly leader = new Map<Queue, string>();
   private readonly replicaSets = new Map<Queue, string[]>();
+  /** replicasOf's answer for the queue's current leader. */
+  private readonly replicasNow = new Map<Queue, ReplicasNow>();
   /** Queues without a leader: their consumers, detached until the election. */
   private readonly leaderless = new Map<Queue, Consumer[]>();
 
@@ -58,11 +66,17 @@ export class QuorumQueues implements ReplicaSet {
   }
 
   /** Confirms need a majority of the replicas, the leader included (docs/quorum-queues). */
-  replicasOf(q: Queue): { leader: string; followers: string[]; need: number } | undefined {
+  replicasOf(q: Queue): ReplicasNow | undefined {
     if (!QuorumQueues.isQuorum(q)) return undefined;
     const leader = this.leaderOf(q);
-    const all = this.replicas(q);
-    return { leader, followers: all.filter((n) => n !== leader), need: Math.floor(all.length / 2) + 1 };
+    let r = this.replicasNow.get(q);
+    if (r === undefined || r.leader !== leader) {
+      // computed once per leader (a copy of every message asks)
+      const all = this.replicas(q);
+      r = { leader, followers: all.filter((n) => n !== leader), need: Math.floor(all.length / 2) + 1 };
+      this.replicasNow.set(q, r);
+    }
+    return r;
   }
 
   /** The leader's node went down: detach consumers (nothing can be delivered) and call an election. */

@@ -1,12 +1,21 @@
 import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
+import type { ProcessRef } from "../../cluster/runtime.js";
 import type { Action } from "../../engine/simulator.js";
 import type { Message } from "../message.js";
 import type { Queue } from "../queue.js";
 
-/** Bytes of a replicated copy beyond its body (Erlang distribution header, Raft / gm envelope). */
-const REPLICA_OVERHEAD_BYTES = 64;
+/** Bytes of one append_entries / gm message beyond its entries (Erlang distribution header). */
+const BATCH_OVERHEAD_BYTES = 64;
+/** Bytes per entry beyond its body (Raft index and term, the command tuple). */
+const ENTRY_OVERHEAD_BYTES = 32;
 /** Bytes of a replica's acknowledgement to its leader (an Erlang / Raft reply carrying no body). */
 const REPLICA_ACK_BYTES = 64;
+/**
+ * Entries per append_entries message: RabbitMQ's `quorum_max_append_entries_rpc_batch_size`,
+ * default 16 (rabbitmq-server deps/rabbit/src/rabbit_ra_systems.erl, QUORUM_AER_MAX_RPC_SIZE).
+ * Mirrors use the same cap here (gm flushes its broadcast buffer when its mailbox empties).
+ */
+export const MAX_BATCH_ENTRIES = 16;
 
 /** What the replication of one accepted copy waits for before its publisher confirm. */
 interface Entry {
@@ -19,17 +28,37 @@ interface Entry {
   /** Acknowledgements needed: a majority of replicas (quorum) or the leader and every mirror. */
   readonly need: number;
   acks: number;
-  /** Replica nodes that have not acknowledged yet. */
+  /** Replica nodes that have not acknowledged yet (empty when nothing waits for a confirm). */
   readonly waiting: Set<string>;
   readonly done: Action<unknown>;
   readonly arg: unknown;
   fired: boolean;
 }
 
-interface ReplicaStep {
-  readonly e: Entry;
-  readonly node: string;
+/** The entries a queue's leader has appended for one follower and not sent yet. */
+interface Stream {
+  readonly rep: Replication;
+  readonly q: Queue;
+  /** The follower's replica process: one per queue per node, serialised like the queue's own. */
+  readonly replica: ProcessRef;
+  pending: Entry[];
+  /** A flush waits for the leader's mailbox to empty. */
+  armed: boolean;
 }
+
+/** One append_entries message (or gm broadcast) on its way to, and applied by, a follower. */
+interface Batch {
+  readonly rep: Replication;
+  readonly replica: ProcessRef;
+  readonly leader: string;
+  readonly entries: Entry[];
+  /** Body bytes of all entries (the per-byte CPU cost). */
+  readonly bytes: number;
+  /** Body bytes the follower writes to disk before acknowledging. */
+  readonly persistBytes: number;
+}
+
+const NOBODY: Set<string> = new Set();
 
 /**
  * Which replicas a replicated queue has now, and how many acknowledgements a confirm needs.
@@ -50,6 +79,11 @@ export interface ReplicaSet {
  * acknowledged back over the link. Publishes without confirms replicate too (same CPU and
  * traffic) but nothing waits for them.
  *
+ * Copies travel in batches, as Ra's append_entries do: the leader sends what it has appended when
+ * its mailbox is empty (so under light load every copy goes at once, alone) or when a batch holds
+ * MAX_BATCH_ENTRIES; the follower applies a batch as one operation costing `replicate` per entry
+ * plus the bytes, writes it once, and acknowledges it with one reply.
+ *
  * While a confirm still waits for it, a follower that was down or cut off when the copy was sent
  * gets it when it comes back (Raft log catch-up); copies already confirmed without it are not
  * re-sent (not modelled: a returning quorum follower's catch-up of committed entries). A mirror
@@ -58,6 +92,9 @@ export interface ReplicaSet {
  */
 export class Replication {
   private readonly open = new Set<Entry>();
+
+  /** Per queue, per follower node: entries not sent yet. */
+  private readonly streams = new Map<Queue, Map<string, Stream>>();
 
   constructor(
     private readonly cluster: ClusterRuntime,
@@ -85,7 +122,7 @@ export class Replication {
       persist: persist && confirm,
       need: confirm ? r.need : 0,
       acks: 0,
-      waiting: new Set(r.followers),
+      waiting: confirm ? new Set(r.followers) : NOBODY,
       done: done as Action<unknown>,
       arg,
       fired: !confirm,
@@ -95,7 +132,7 @@ export class Replication {
     // the leader's own copy: on disk first when persistent (docs/confirms.md)
     if (e.persist) rt.persist(r.leader, msg.bytes, leaderWritten, e);
     else this.ack(e);
-    for (const n of r.followers) this.sendTo(e, n);
+    for (const n of r.followers) this.append(e, n);
     return true;
   }
 
@@ -106,7 +143,7 @@ export class Replication {
         this.open.delete(e);
         continue;
       }
-      for (const n of e.waiting) if (node === undefined || n === node) this.sendTo(e, n);
+      for (const n of e.waiting) if (node === undefined || n === node) this.append(e, n);
     }
   }
 
@@ -130,49 +167,84 @@ export class Replication {
     return this.open.size;
   }
 
-  private sendTo(e: Entry, node: string): void {
+  /** Queue `e` for `node`; the batch goes when the leader's mailbox empties or the batch is full. */
+  private append(e: Entry, node: string): void {
     if (!this.cluster.isUp(node)) return;
+    const s = this.stream(e.q, node);
+    // a batch has one leader: entries appended after an election start a new one
+    if (s.pending.length > 0 && s.pending[0]!.leader !== e.leader) this.flush(s);
+    s.pending.push(e);
+    if (s.pending.length >= MAX_BATCH_ENTRIES) this.flush(s);
+    else if (!s.armed) {
+      s.armed = true;
+      this.cluster.whenIdle(e.q.proc, flushStream, s);
+    }
+  }
+
+  private stream(q: Queue, node: string): Stream {
+    let m = this.streams.get(q);
+    if (m === undefined) {
+      m = new Map();
+      this.streams.set(q, m);
+    }
+    let s = m.get(node);
+    if (s === undefined) {
+      s = { rep: this, q, replica: { node, key: `${q.proc.key}#replica` }, pending: [], armed: false };
+      m.set(node, s);
+    }
+    return s;
+  }
+
+  /** @internal send what `s` holds as one message over the leader → follower link. */
+  flush(s: Stream): void {
+    s.armed = false;
+    const entries = s.pending;
+    if (entries.length === 0) return;
+    s.pending = [];
+    let bytes = 0;
+    let persistBytes = 0;
+    for (const e of entries) {
+      bytes += e.msg.bytes;
+      if (e.persist) persistBytes += e.msg.bytes;
+    }
+    const leader = entries[0]!.leader;
+    const b: Batch = { rep: this, replica: s.replica, leader, entries, bytes, persistBytes };
     this.cluster.send(
-      this.cluster.nodeEndpoint(e.leader),
-      this.cluster.nodeEndpoint(node),
-      REPLICA_OVERHEAD_BYTES + e.msg.bytes,
+      this.cluster.nodeEndpoint(leader),
+      this.cluster.nodeEndpoint(s.replica.node),
+      BATCH_OVERHEAD_BYTES + entries.length * ENTRY_OVERHEAD_BYTES + bytes,
       arrived,
-      { e, node },
+      b,
     );
   }
 
-  /** @internal the copy reached the follower's node: its replica process applies it. */
-  arrived(s: ReplicaStep): void {
-    this.cluster.work(
-      { node: s.node, key: `${s.e.q.proc.key}#replica` },
-      "replicate",
-      { bytes: s.e.msg.bytes },
-      applied,
-      s,
-    );
+  /** @internal the batch reached the follower's node: its replica process applies it. */
+  arrived(b: Batch): void {
+    this.cluster.work(b.replica, "replicate", { bytes: b.bytes, count: b.entries.length }, applied, b);
   }
 
-  /** @internal the follower applied the copy (and wrote it when persistent): acknowledge. */
-  applied(s: ReplicaStep): void {
-    if (s.e.persist) this.cluster.persist(s.node, s.e.msg.bytes, replicaWritten, s);
-    else this.replicaWritten(s);
+  /** @internal the follower applied the batch (and writes it when persistent): acknowledge. */
+  applied(b: Batch): void {
+    if (b.persistBytes > 0) this.cluster.persist(b.replica.node, b.persistBytes, replicaWritten, b);
+    else this.replicaWritten(b);
   }
 
   /** @internal */
-  replicaWritten(s: ReplicaStep): void {
-    if (s.e.fired) return; // nothing waits (no confirm, or already confirmed)
+  replicaWritten(b: Batch): void {
+    if (b.entries.every(isFired)) return; // nothing waits (no confirms, or all already confirmed)
     this.cluster.send(
-      this.cluster.nodeEndpoint(s.node),
-      this.cluster.nodeEndpoint(s.e.leader),
+      this.cluster.nodeEndpoint(b.replica.node),
+      this.cluster.nodeEndpoint(b.leader),
       REPLICA_ACK_BYTES,
       ackArrived,
-      s,
+      b,
     );
   }
 
   /** @internal */
-  ackArrived(s: ReplicaStep): void {
-    if (s.e.waiting.delete(s.node)) this.ack(s.e);
+  ackArrived(b: Batch): void {
+    const node = b.replica.node;
+    for (const e of b.entries) if (e.waiting.delete(node)) this.ack(e);
   }
 
   /** @internal one more replica (or the leader) has the copy. */
@@ -186,18 +258,24 @@ export class Replication {
 }
 
 // Module-level actions: no closure per message on the hot path.
-function arrived(s: ReplicaStep): void {
-  s.e.rep.arrived(s);
+function isFired(e: Entry): boolean {
+  return e.fired;
+}
+function flushStream(s: Stream): void {
+  s.rep.flush(s);
+}
+function arrived(b: Batch): void {
+  b.rep.arrived(b);
 }
 function leaderWritten(e: Entry): void {
   e.rep.ack(e);
 }
-function applied(s: ReplicaStep): void {
-  s.e.rep.applied(s);
+function applied(b: Batch): void {
+  b.rep.applied(b);
 }
-function replicaWritten(s: ReplicaStep): void {
-  s.e.rep.replicaWritten(s);
+function replicaWritten(b: Batch): void {
+  b.rep.replicaWritten(b);
 }
-function ackArrived(s: ReplicaStep): void {
-  s.e.rep.ackArrived(s);
+function ackArrived(b: Batch): void {
+  b.rep.ackArrived(b);
 }
