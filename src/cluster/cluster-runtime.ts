@@ -79,6 +79,8 @@ export class ClusterRuntime implements BrokerRuntime {
   /** Cluster events (node down / up, partition, heal, alarm): subscribe to draw markers. */
   readonly events = new Signal<ClusterEvent>();
   private readonly byName = new Map<string, BrokerNode>();
+  /** The same nodes in cluster order (see find()). */
+  private readonly nodeList: BrokerNode[] = [];
   /** One endpoint object per node: the network caches keys per endpoint object, so reuse them. */
   private readonly nodeEndpoints = new Map<string, Endpoint>();
   private readonly network: Network;
@@ -160,6 +162,7 @@ export class ClusterRuntime implements BrokerRuntime {
       );
       node.cpu.holdClient = (c) => this.blockClient(c, true);
       this.byName.set(spec.name, node);
+      this.nodeList.push(node);
     }
     for (const l of config.links) this.overrideLink(l.between[0], l.between[1], l.override);
   }
@@ -180,7 +183,7 @@ export class ClusterRuntime implements BrokerRuntime {
       }
     }
     const target = this.moved.size > 0 ? (this.moved.get(proc.key) ?? proc.node) : proc.node;
-    const node = this.byName.get(target);
+    const node = this.find(target);
     if (node === undefined) throw new Error(`work on unknown node '${target}'`);
     if (node.state !== "up") return;
     const here = this.running.node;
@@ -199,7 +202,7 @@ export class ClusterRuntime implements BrokerRuntime {
    */
   whenIdle<A>(proc: ProcessRef, action: Action<A>, arg: A): void {
     const target = this.moved.size > 0 ? (this.moved.get(proc.key) ?? proc.node) : proc.node;
-    const node = this.byName.get(target);
+    const node = this.find(target);
     if (node === undefined || node.state !== "up") action(arg);
     else node.cpu.whenIdle(proc.key, action, arg);
   }
@@ -229,13 +232,13 @@ export class ClusterRuntime implements BrokerRuntime {
     const here = this.running.node;
     if (here !== null && from.kind === "node" && from.name !== here) {
       // e.g. a queue on rabbit-2 delivering through a channel whose connection is on rabbit-1
-      const via = this.byName.get(from.name);
+      const via = this.find(from.name);
       if (via === undefined || via.state !== "up") return;
       this.hop(here, via, bytes, () => this.send(from, to, bytes, action, arg));
       return;
     }
-    const fromNode = from.kind === "node" ? this.byName.get(from.name) : undefined;
-    const toNode = to.kind === "node" ? this.byName.get(to.name) : undefined;
+    const fromNode = from.kind === "node" ? this.find(from.name) : undefined;
+    const toNode = to.kind === "node" ? this.find(to.name) : undefined;
     if (fromNode !== undefined && fromNode.state !== "up") return;
     if (toNode !== undefined && toNode.state !== "up") return;
     const fromKey = this.network.key(from);
@@ -273,7 +276,7 @@ export class ClusterRuntime implements BrokerRuntime {
   }
 
   isUp(node: string): boolean {
-    return this.byName.get(node)?.state === "up";
+    return this.find(node)?.state === "up";
   }
 
   onNodeDown(listener: NodeListener): void {
@@ -535,6 +538,16 @@ export class ClusterRuntime implements BrokerRuntime {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * The node named `name`, if any: a scan of a handful of nodes, cheaper than a string-keyed Map
+   * lookup on the per-message paths (work, send).
+   */
+  private find(name: string): BrokerNode | undefined {
+    const list = this.nodeList;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i];
+    return undefined;
+  }
 
   private node(name: string): BrokerNode {
     const n = this.byName.get(name);
