@@ -961,7 +961,7 @@ export class Channel extends Emitter<ChannelEvents> {
       }
     }
     if (kind === "ack") q.settleAck(p.qm, p.consumer);
-    else q.settleReject(p.qm, p.consumer, requeue);
+    else q.settleReject(p.qm, p.consumer, requeue, kind);
   }
 
   /** Offer deliveries on every queue this channel consumes from (after global credit grew). */
