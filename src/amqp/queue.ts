@@ -360,8 +360,7 @@ export class Queue {
     this.armExpiry();
   }
 
-  /** Hand `qm` to consumer `c` (extension point: quorum queues note who holds each delivery). */
-  protected deliver(c: Consumer, qm: QueuedMessage): void {
+  private deliver(c: Consumer, qm: QueuedMessage): void {
     qm.deliveries++;
     this.everConsumed = true;
     if (!c.noAck) {
@@ -509,6 +508,11 @@ export class Queue {
   }
 
   /** Remove every ready message (queue.purge / delete / finish), returning them. */
+  /** Ready copies, each priority level in queue order (for a replica catching up). */
+  *readyMessages(): Generator<QueuedMessage> {
+    for (const l of this.levels) yield* l;
+  }
+
   drainReady(): QueuedMessage[] {
     const out: QueuedMessage[] = [];
     for (const l of this.levels) for (const m of l.drain()) out.push(m);

@@ -1,3 +1,4 @@
+import type { Channel } from "../channel.js";
 import type { Consumer } from "../consumer.js";
 import type { LossCause } from "../fate.js";
 import type { FieldTable, Message, QueuedMessage } from "../message.js";
@@ -126,23 +127,24 @@ const RETURNS_SEQ0 = Number.MIN_SAFE_INTEGER;
  */
 export class QuorumQueue extends Queue {
   readonly deliveryLimit: number | undefined;
-  /**
-   * Consumer holding each unacked consumer delivery, to tell basic.recover (channel open) from a
-   * channel close; kept only when the two differ for this queue (no limit, or 4.3 counting).
-   */
-  private readonly holders: Map<QueuedMessage, Consumer> | undefined;
   /** Cancelled consumers that may still hold unacked deliveries (they count as consumers). */
   private readonly lingering = new Set<Consumer>();
+  /**
+   * Channels of consumers that left this queue by a close (or a cancel with deliveries still
+   * unacked). A return that is not a settlement, while one of them is closed but still holds
+   * deliveries, comes from its requeue-all on close (Channel.brokerClose requeues synchronously,
+   * then clears); otherwise it is a basic.recover.
+   */
+  private readonly watched = new Set<Channel>();
+  /** basic.get deliveries: a return of one outside a settlement is taken as a close. */
+  private readonly gotten = new WeakSet<QueuedMessage>();
   /** Set while Queue.settleReject runs: the settlement that is returning a delivery. */
   private settling: ReturnKind | undefined;
   private returnedSeq = RETURNS_SEQ0;
 
   constructor(...args: ConstructorParameters<typeof Queue>) {
     super(...args);
-    const v = this.broker.version;
-    this.deliveryLimit = deliveryLimit(this.args["x-delivery-limit"], v);
-    const closeDiffers = this.deliveryLimit === undefined || atLeast(v, 4, 3);
-    this.holders = closeDiffers ? new Map() : undefined;
+    this.deliveryLimit = deliveryLimit(this.args["x-delivery-limit"], this.broker.version);
   }
 
   /**
@@ -167,6 +169,10 @@ export class QuorumQueue extends Queue {
   }
 
   override removeConsumer(c: Consumer): void {
+    if (!c.channel.brokerOpen || c.unacked > 0) {
+      if (this.watched.size >= 32) this.doneWatching();
+      this.watched.add(c.channel);
+    }
     if (c.unacked > 0 && c.channel.brokerOpen) {
       // settled or closed ones are dropped here too, so the set stays small without queries
       if (this.lingering.size >= 32) {
@@ -178,21 +184,13 @@ export class QuorumQueue extends Queue {
     super.removeConsumer(c);
   }
 
-  protected override deliver(c: Consumer, qm: QueuedMessage): void {
-    if (this.holders !== undefined && !c.noAck) this.holders.set(qm, c);
-    super.deliver(c, qm);
-  }
-
   override get(): QueuedMessage | undefined {
     const qm = super.get();
-    if (qm === undefined || isCounted(qm)) return qm;
-    const headers = countHeaders(this.broker.version, 0, 0, true);
-    return headers === null ? qm : this.counted(qm, qm.seq, 0, 0, headers);
-  }
-
-  override settleAck(qm: QueuedMessage, consumer: Consumer | undefined): void {
-    this.holders?.delete(qm);
-    super.settleAck(qm, consumer);
+    if (qm === undefined) return qm;
+    const headers = isCounted(qm) ? null : countHeaders(this.broker.version, 0, 0, true);
+    const out = headers === null ? qm : this.counted(qm, qm.seq, 0, 0, headers);
+    this.gotten.add(out);
+    return out;
   }
 
   override settleReject(
@@ -201,7 +199,6 @@ export class QuorumQueue extends Queue {
     requeue: boolean,
     kind?: "nack" | "reject",
   ): void {
-    this.holders?.delete(qm);
     if (!requeue) {
       super.settleReject(isCounted(qm) ? { ...qm, msg: qm.base } : qm, consumer, false);
       return;
@@ -215,13 +212,7 @@ export class QuorumQueue extends Queue {
   }
 
   override requeue(qm: QueuedMessage): void {
-    let kind = this.settling;
-    if (kind === undefined) {
-      // basic.recover leaves the holder's channel open; a close has closed it first
-      const holder = this.holders?.get(qm);
-      kind = holder?.channel.brokerOpen ? "recover" : "close";
-    }
-    this.holders?.delete(qm);
+    const kind = this.settling ?? (this.gotten.has(qm) || this.doneWatching() ? "close" : "recover");
     const v = this.broker.version;
     const limit = this.deliveryLimit;
     const rule = returnRule(v, kind, limit !== undefined);
@@ -236,9 +227,23 @@ export class QuorumQueue extends Queue {
   }
 
   override markDeleted(cause: LossCause): void {
-    this.holders?.clear();
+    this.watched.clear();
     this.lingering.clear();
     super.markDeleted(cause);
+  }
+
+  /**
+   * Forgets watched channels that are closed and hold nothing any more; returns whether one is
+   * closed and still holds deliveries (its requeue-all on close is running).
+   */
+  private doneWatching(): boolean {
+    let closing = false;
+    for (const ch of this.watched) {
+      if (ch.brokerOpen) continue;
+      if (ch.unackedCount > 0) closing = true;
+      else this.watched.delete(ch);
+    }
+    return closing;
   }
 
   private counted(
