@@ -508,11 +508,6 @@ export class Queue {
   }
 
   /** Remove every ready message (queue.purge / delete / finish), returning them. */
-  /** Ready copies, each priority level in queue order (for a replica catching up). */
-  *readyMessages(): Generator<QueuedMessage> {
-    for (const l of this.levels) yield* l;
-  }
-
   drainReady(): QueuedMessage[] {
     const out: QueuedMessage[] = [];
     for (const l of this.levels) for (const m of l.drain()) out.push(m);
