@@ -140,7 +140,7 @@ function replyFamily(
 
 function publishedBy(procs: readonly RpcProcess[]): Record<string, number> {
   const m = new Map<string, number>();
-  for (const p of procs) for (const [x, n] of p.published) m.set(x, (m.get(x) ?? 0) + n);
+  for (const p of procs) for (const c of p.published) m.set(c.exchange, (m.get(c.exchange) ?? 0) + c.n);
   const out: Record<string, number> = {};
   for (const k of sortedKeys(m)) out[k] = m.get(k)!;
   return out;
