@@ -132,3 +132,26 @@ describe("publisher confirms of replicated queues", () => {
     expect(handler.replication.waiting).toBe(0);
   });
 });
+
+describe("quorum follower catch-up", () => {
+  it("a follower back from a crash is sent the messages appended while it was down, also those confirmed without it: n x replicate CPU on its node", () => {
+    const run = (crashFollower: boolean) => {
+      const { sim, rt, publish } = setup("quorum");
+      if (crashFollower) rt.crash("c");
+      sim.run({ until: 20 * NS_PER_MS });
+      const confirms = Array.from({ length: 40 }, () => publish());
+      sim.run({ until: 500 * NS_PER_MS });
+      // a and b are a majority: all 40 were confirmed while c was down
+      expect(confirms.every((got) => got() > 0)).toBe(true);
+      const before = rt.cpuTime("c");
+      if (crashFollower) rt.start("c");
+      sim.run({ until: 2 * NS_PER_S });
+      return rt.cpuTime("c") - before;
+    };
+    const perCopy = setup("quorum").rt.config.costs.replicate + setup("quorum").rt.config.costs.perByte * 1000;
+    // c was up all along: it got its copies before, nothing after
+    expect(run(false)).toBe(0);
+    // c was down: the 40 copies still in the queue reach it when it is back
+    expect(run(true)).toBe(40 * perCopy);
+  });
+});

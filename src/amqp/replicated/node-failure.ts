@@ -2,7 +2,7 @@ import type { ClusterRuntime } from "../../cluster/cluster-runtime.js";
 import type { Broker } from "../broker.js";
 import type { Connection } from "../connection.js";
 import type { LossCause } from "../fate.js";
-import type { QueuedMessage } from "../message.js";
+import type { Message, QueuedMessage } from "../message.js";
 import type { Queue } from "../queue.js";
 import { type HaPolicy, MirroredQueues } from "./mirrored.js";
 import { QuorumQueues } from "./quorum.js";
@@ -34,6 +34,8 @@ export class NodeFailureHandler {
    */
   private confirmed = new Uint8Array(1024);
   private readonly recovered = new Map<Queue, QueuedMessage[]>();
+  /** When each node that is down now went down (ns): what its quorum replicas missed since. */
+  private readonly downSince = new Map<string, number>();
   readonly quorum: QuorumQueues;
   readonly mirrored: MirroredQueues;
   readonly replication: Replication;
@@ -101,7 +103,27 @@ export class NodeFailureHandler {
     return out;
   }
 
+  /**
+   * Quorum queues with a replica on `node`, now back, send it the messages appended while it was
+   * down (Raft log catch-up; a log far behind would get a snapshot instead, not modelled). Copies
+   * still waiting for a confirm went again through resend(); these are the ones confirmed without it.
+   */
+  private catchUpQuorumFollowers(node: string): void {
+    const since = this.downSince.get(node);
+    this.downSince.delete(node);
+    if (since === undefined) return;
+    for (const vh of this.broker.vhosts.values()) {
+      for (const q of vh.queues.values()) {
+        if (q.deleted || !QuorumQueues.isQuorum(q) || !this.quorum.replicas(q).includes(node)) continue;
+        const missed: Message[] = [];
+        for (const qm of q.readyMessages()) if (qm.enqueuedAt >= since) missed.push(qm.msg);
+        this.replication.catchUp(q, node, missed);
+      }
+    }
+  }
+
   private nodeDown(node: string): void {
+    if (!this.downSince.has(node)) this.downSince.set(node, this.broker.sim.now);
     this.replication.mirrorGone((q) => this.mirrored.isMirrored(q), node);
     const all = this.queuesOn(node);
     // 1. replicated queues led from here move: a mirror is promoted at once, quorum replicas
@@ -155,6 +177,7 @@ export class NodeFailureHandler {
 
   private nodeUp(node: string): void {
     this.replication.resend(node);
+    this.catchUpQuorumFollowers(node);
     this.quorum.nodeUp();
     this.mirrored.nodeUp(node);
     for (const q of this.queuesOn(node)) {

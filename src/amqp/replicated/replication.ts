@@ -147,6 +147,47 @@ export class Replication {
     }
   }
 
+  /**
+   * Raft log catch-up of a follower that was down: the leader sends it the entries it missed that
+   * are still in the log (`copies`: the queue's messages appended while it was away), in batches
+   * of MAX_BATCH_ENTRIES, costing network and `replicate` CPU like any copy; nothing waits for
+   * them (their confirms did not need this follower). Returns the copies sent.
+   */
+  catchUp(q: Queue, node: string, copies: Iterable<Message>): number {
+    let r: ReturnType<ReplicaSet["replicasOf"]>;
+    for (const s of this.sets) {
+      r = s.replicasOf(q);
+      if (r !== undefined) break;
+    }
+    if (r === undefined || !r.followers.includes(node) || !this.cluster.isUp(node)) return 0;
+    // copies whose confirm still waits for this follower went again through resend()
+    const resent = new Set<Message>();
+    for (const e of this.open) if (e.q === q && e.waiting.has(node)) resent.add(e.msg);
+    const s = this.stream(q, node);
+    if (s.pending.length > 0) this.flush(s);
+    let n = 0;
+    for (const msg of copies) {
+      if (resent.has(msg)) continue;
+      s.pending.push({
+        rep: this,
+        q,
+        leader: r.leader,
+        msg,
+        persist: false,
+        need: 0,
+        acks: 0,
+        waiting: NOBODY,
+        done: nothing,
+        arg: undefined,
+        fired: true,
+      });
+      n++;
+      if (s.pending.length >= MAX_BATCH_ENTRIES) this.flush(s);
+    }
+    this.flush(s);
+    return n;
+  }
+
   /** A mirror left the mirror set (its node went down): confirms stop waiting for it. */
   mirrorGone(isMirrored: (q: Queue) => boolean, node: string): void {
     for (const e of [...this.open]) {
@@ -258,6 +299,7 @@ export class Replication {
 }
 
 // Module-level actions: no closure per message on the hot path.
+function nothing(): void {}
 function isFired(e: Entry): boolean {
   return e.fired;
 }
