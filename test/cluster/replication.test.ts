@@ -148,7 +148,8 @@ describe("quorum follower catch-up", () => {
       sim.run({ until: 2 * NS_PER_S });
       return rt.cpuTime("c") - before;
     };
-    const perCopy = setup("quorum").rt.config.costs.replicate + setup("quorum").rt.config.costs.perByte * 1000;
+    const costs = setup("quorum").rt.config.costs;
+    const perCopy = costs.replicate + costs.perByte * 1000;
     // c was up all along: it got its copies before, nothing after
     expect(run(false)).toBe(0);
     // c was down: the 40 copies still in the queue reach it when it is back
