@@ -222,6 +222,37 @@ describe("quorum queue returns on RabbitMQ 4.x (delivery-limit, position, count 
     expect(ids).toEqual(["m1", "m1", "m2", "m3"]);
   });
 
+  it("4.3 lets basic.nack with requeue loop without counting towards the delivery-limit, and without a limit puts it behind the ready messages (release notes 4.3.0: 'unlimited explicit message returns'; rabbit_channel v4.3.0 basic.nack -> requeue)", () => {
+    const w = quorumWorld("4.3", { "x-delivery-limit": 1 }, 1);
+    const log: Seen[] = [];
+    const ch = w.conn.createChannel();
+    ch.consume("q", (d) => {
+      if (!d) return;
+      log.push(seen(d));
+      if (log.length < 6) ch.nack(d, false, true);
+      else ch.ack(d);
+    });
+    w.run();
+    expect(log.map((s) => s.headers)).toEqual([
+      undefined,
+      ...[1, 2, 3, 4, 5].map((n) => ({ "x-acquired-count": n })),
+    ]);
+    expect(w.dead).toEqual([]);
+
+    const v = quorumWorld("4.3", { "x-delivery-limit": -1 }, 3);
+    const ids: string[] = [];
+    const ch2 = v.conn.createChannel();
+    ch2.prefetch(1);
+    ch2.consume("q", (d) => {
+      if (!d) return;
+      ids.push(d.properties.messageId!);
+      if (ids.length === 1) ch2.nack(d, false, true);
+      else ch2.ack(d);
+    });
+    v.run();
+    expect(ids).toEqual(["m1", "m2", "m3", "m1"]);
+  });
+
   it("a channel close returns deliveries ahead of the ready messages, in delivery order, on every version (rabbit_fifo return_all)", () => {
     for (const version of ["3.13", "4.0", "4.3"]) {
       const w = quorumWorld(version, { "x-delivery-limit": -1 }, 4);

@@ -119,10 +119,10 @@ const RETURNS_SEQ0 = Number.MIN_SAFE_INTEGER;
  * delivery-limit is dead-lettered with reason delivery_limit, or dropped (fate rejected-dropped,
  * dropped signal reason "delivery-limit") without a dead-letter exchange.
  *
- * Known simplifications: the channel does not yet say whether a settlement was a nack or a reject
- * (Queue.settleReject's `kind`), and an unknown one counts as a reject (on 4.3 a failed
- * delivery); a basic.get delivery returned by basic.recover is taken as returned by a channel
- * close (returns queue); a returned message dead-lettered on expiry or max-length keeps its
+ * The channel says whether a settlement was a nack or a reject (Queue.settleReject's `kind`); a
+ * caller that does not is taken as a reject (on 4.3 a failed delivery). Known simplifications: a
+ * basic.get delivery returned by basic.recover is taken as returned by a channel close (returns
+ * queue); a returned message dead-lettered on expiry or max-length keeps its
  * x-delivery-count header (RabbitMQ adds it only on delivery).
  */
 export class QuorumQueue extends Queue {
