@@ -5,6 +5,7 @@ import type { Distribution } from "../engine/distributions.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClientContext } from "./context.js";
+import { watchHeartbeats } from "./heartbeat.js";
 import { instanceName } from "./producer.js";
 import { Reconnector } from "./reconnector.js";
 import { type Declaration, declareAll } from "./topology.js";
@@ -34,6 +35,8 @@ export interface ConsumerConfig {
    * bindings into it and their source exchanges); the first connection finds them declared.
    */
   readonly topology?: readonly Declaration[] | undefined;
+  /** Negotiated heartbeat timeout, ns (src/clients/heartbeat.ts); undefined = not watched. */
+  readonly heartbeat?: Nanoseconds | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -102,6 +105,7 @@ export class SimConsumer {
         : { name: this.name, vhost: cfg.vhost, node },
     );
     this.conn = conn;
+    if (cfg.heartbeat !== undefined) watchHeartbeats(this.ctx.sim, conn, cfg.heartbeat);
     // a drop we did not cause (node crash, pause, killed connection): reconnect by policy
     conn.on("close", () => {
       if (epoch === this.epoch && !this.stopped) this.lost(conn.node);

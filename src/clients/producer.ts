@@ -6,6 +6,7 @@ import type { Distribution } from "../engine/distributions.js";
 import type { RandomStream } from "../engine/random.js";
 import { type Nanoseconds, NS_PER_MS } from "../engine/time.js";
 import type { ClientContext } from "./context.js";
+import { watchHeartbeats } from "./heartbeat.js";
 import { ArrivalClock, type Arrivals, type RateShape } from "./rate-profile.js";
 import { Reconnector } from "./reconnector.js";
 import { type KeySource, RoutingKeys } from "./routing-key.js";
@@ -48,6 +49,11 @@ export interface ProducerConfig {
    * the bindings from it and the queues they lead to); the first connection finds them declared.
    */
   readonly topology?: readonly Declaration[] | undefined;
+  /**
+   * Negotiated heartbeat timeout, ns: how long the client takes to notice a node that died
+   * without resetting its sockets (src/clients/heartbeat.ts); undefined = not watched.
+   */
+  readonly heartbeat?: Nanoseconds | undefined;
   readonly start: Nanoseconds;
   readonly stop?: Nanoseconds | undefined;
 }
@@ -159,6 +165,7 @@ export class Producer {
         : { name: this.name, vhost: cfg.vhost, node },
     );
     this.conn = conn;
+    if (cfg.heartbeat !== undefined) watchHeartbeats(this.ctx.sim, conn, cfg.heartbeat);
     const epoch = ++this.epoch;
     const ch = conn.createChannel();
     this.ch = ch;

@@ -43,6 +43,9 @@ export function nextAttempt(
   return { node, delay };
 }
 
+/** RabbitMQ's default heartbeat timeout the server proposes, seconds (docs/heartbeats.md). */
+export const SERVER_HEARTBEAT_SECONDS = 60;
+
 /**
  * Negotiated heartbeat timeout, seconds (docs/heartbeats.md): the official clients use the
  * larger proposal when either side proposes 0, otherwise the smaller; 0 = disabled (both 0).

@@ -8,7 +8,12 @@ import { describeRate, type RateShape } from "../clients/rate-profile.js";
 import type { KeySource } from "../clients/routing-key.js";
 import { ClusterRuntime } from "../cluster/cluster-runtime.js";
 import { FreeRuntime } from "../cluster/free-runtime.js";
-import type { ReconnectPolicy } from "../cluster/reconnect.js";
+import {
+  heartbeatDetection,
+  negotiateHeartbeat,
+  type ReconnectPolicy,
+  SERVER_HEARTBEAT_SECONDS,
+} from "../cluster/reconnect.js";
 import type { BrokerRuntime } from "../cluster/runtime.js";
 import { RandomStreams } from "../engine/random.js";
 import { Simulator } from "../engine/simulator.js";
@@ -144,6 +149,11 @@ function reconnectPolicy(
   };
 }
 
+/** The heartbeat timeout a client negotiates with the broker, ns (Infinity: heartbeats off). */
+function heartbeatTimeout(client: Nanoseconds): Nanoseconds {
+  return heartbeatDetection(negotiateHeartbeat(client / 1e9, SERVER_HEARTBEAT_SECONDS));
+}
+
 function producerConfig(s: Scenario, p: ProducerSpec, nodes: readonly string[]): ProducerConfig {
   return {
     name: p.name,
@@ -164,7 +174,13 @@ function producerConfig(s: Scenario, p: ProducerSpec, nodes: readonly string[]):
     batch: p.batch,
     rpc: p.rpc,
     reconnect: reconnectPolicy(p.reconnect, nodes),
-    ...(p.reconnect === undefined ? {} : { buffer: p.reconnect.buffer, topology: producerTopology(s, p) }),
+    ...(p.reconnect === undefined
+      ? {}
+      : {
+          buffer: p.reconnect.buffer,
+          topology: producerTopology(s, p),
+          heartbeat: heartbeatTimeout(p.reconnect.heartbeat),
+        }),
     start: p.start,
     stop: p.stop,
   };
@@ -186,7 +202,9 @@ function consumerConfig(s: Scenario, c: ConsumerSpec, nodes: readonly string[]) 
     exclusive: c.exclusive,
     reply: c.reply,
     reconnect: reconnectPolicy(c.reconnect, nodes),
-    ...(c.reconnect === undefined ? {} : { topology: consumerTopology(s, c) }),
+    ...(c.reconnect === undefined
+      ? {}
+      : { topology: consumerTopology(s, c), heartbeat: heartbeatTimeout(c.reconnect.heartbeat) }),
     start: c.start,
     stop: c.stop,
   };

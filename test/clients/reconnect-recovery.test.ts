@@ -178,3 +178,43 @@ faults:
     expect(r.fates.conserved).toBe(true);
   });
 });
+
+describe("heartbeats (docs/heartbeats.md): a node that dies without resetting its sockets", () => {
+  /** The node crashes at 12 s and is back at 13 s, but only heartbeats tell the clients (crashDetection 5m). */
+  const silent = (heartbeat: string) => `name: silent
+duration: 80s
+cluster: { nodes: 1, crashDetection: 5m }
+queues:
+  - { name: q, durable: true }
+producers:
+  - { name: pub, routingKey: q, rate: 100/s, confirms: 10, reconnect: { jitter: 0${heartbeat} } }
+consumers:
+  - { name: sub, queue: q, prefetch: 10, processing: const(1ms), reconnect: { jitter: 0${heartbeat} } }
+faults:
+  - { at: 12s, crash: rabbit-1, restartAfter: 1s }
+`;
+
+  /** When the producer's first message after the crash (frames then in flight aside) reached the broker, s. */
+  const resumed = (heartbeat: string): { at: number; nacked: number } => {
+    let at = Number.POSITIVE_INFINITY;
+    const { world } = run(silent(heartbeat), 0, (w) => {
+      w.signals.published.subscribe((p) => {
+        if (p.time > 12.5 * NS_PER_S && at === Number.POSITIVE_INFINITY) at = p.time / NS_PER_S;
+      });
+    });
+    return { at, nacked: producer(world, "pub").stats.nacked };
+  };
+
+  it("a client proposing 10s negotiates 10s with the server's 60s: two missed heartbeats (every 5 s, the last at 10 s) tell it at 20 s; it reconnects 1 s later", () => {
+    const r = resumed(", heartbeat: 10s");
+    expect(r.at).toBeGreaterThanOrEqual(21);
+    expect(r.at).toBeLessThan(21.02); // the next arrival (every 10 ms) after the reconnect
+    expect(r.nacked).toBeGreaterThan(0); // the confirms outstanding at the crash fail at 20 s
+  });
+
+  it("a client proposing 0s (amqplib's default) takes the server's 60s: heartbeats every 30 s, the last at 0 s, so it notices at 60 s", () => {
+    const r = resumed("");
+    expect(r.at).toBeGreaterThanOrEqual(61);
+    expect(r.at).toBeLessThan(61.02);
+  });
+});

@@ -32,6 +32,9 @@ export const reconnectSchema = z
       .max(1)
       .default(0.1)
       .meta({ description: "Random extra of up to this fraction of the wait (spreads reconnect storms)." }),
+    heartbeat: duration(
+      "Heartbeat timeout the client proposes; negotiated with the server's 60s (the smaller; if either is 0s, the other). A node that dies without resetting the connection (cluster.crashDetection longer than this) is noticed after it. Default 0s, as amqplib: the server's.",
+    ).prefault("0s"),
   })
   .meta({ description: "Reconnect after the connection drops (default: stay disconnected)." });
 
