@@ -85,7 +85,25 @@ describe("RPC executor utilisation in the report", () => {
     for (const name of ["compute", "conductor", "scheduler"]) expect(svg).toContain(`>${name}</text>`);
     expect(svg).not.toContain("no RPC server ran");
     expect(s.html).toContain('<td>compute</td><td class="num">300</td><td class="num">19200</td>');
-    expect(renderReport(nova).files["charts/rpc-executor-backlog.svg"]).toContain("requests waiting");
+    const files = renderReport(nova).files;
+    expect(files["charts/rpc-executor-backlog.svg"]).toContain("requests waiting");
+    const csv = files["rpc-executors.csv"]!.trimEnd().split("\n");
+    expect(csv[0]).toBe(
+      "time_s,compute utilisation,compute backlog_mean,compute backlog_max,conductor utilisation,conductor backlog_mean,conductor backlog_max,scheduler utilisation,scheduler backlog_mean,scheduler backlog_max",
+    );
+    expect(csv).toHaveLength(1 + nova.timeSeries.time.length);
+  });
+});
+
+describe("RPC results written before the executor and topology views", () => {
+  it("render with the plain topology and consumer sections", () => {
+    const rpc = { ...(nova.rpc as Record<string, unknown>) };
+    delete rpc.executors;
+    delete rpc.topology;
+    const old = { ...nova, rpc } as RunResult;
+    expect(rpcTopology(old)).toBeNull();
+    expect(consumersSection(old).charts.map((c) => c.id)).toEqual(["consumer-utilisation"]);
+    expect(topologySection(old).html).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import type { RunResult } from "../../metrics/result.js";
 import { renderTimeChart } from "../charts/time-chart.js";
+import { cell } from "../csv.js";
 import { formatPercent } from "../format.js";
 import type { ReportChart } from "../sections/section.js";
 import { htmlTable, mdTable } from "../table.js";
@@ -14,9 +15,12 @@ const percent = (v: number): string => String(Number((v * 100).toPrecision(3)));
  * oslo's executor queue is unbounded and the driver acks before dispatch, so a saturated service
  * shows here, not as queue depth on the broker. Null when the result has no `rpc.executors`.
  */
-export function rpcExecutorView(
-  r: RunResult,
-): { readonly charts: ReportChart[]; readonly html: string; readonly markdown: string } | null {
+export function rpcExecutorView(r: RunResult): {
+  readonly charts: ReportChart[];
+  readonly html: string;
+  readonly markdown: string;
+  readonly files: { readonly [path: string]: string };
+} | null {
   const ex = rpcOf(r)?.executors;
   if (ex === undefined) return null;
   const services = Object.entries(ex.services);
@@ -69,5 +73,27 @@ export function rpcExecutorView(
     Number(s.meanBacklog.toPrecision(3)),
     s.maxBacklog,
   ]);
-  return { charts, html: htmlTable(headers, rows), markdown: mdTable(headers, rows) };
+  // rpc-executors.csv: one row per bin, as the other time-series CSVs
+  const csv = [
+    [
+      "time_s",
+      ...services.flatMap(([name]) => [`${name} utilisation`, `${name} backlog_mean`, `${name} backlog_max`]),
+    ]
+      .map(cell)
+      .join(","),
+  ];
+  time.forEach((t, i) => {
+    const row: (number | string)[] = [t];
+    for (const [, s] of services) {
+      const l = s.timeline;
+      row.push(l.utilisation[i] ?? "", l.backlog[i] ?? "", l.backlogMax[i] ?? "");
+    }
+    csv.push(row.map(cell).join(","));
+  });
+  return {
+    charts,
+    html: htmlTable(headers, rows),
+    markdown: mdTable(headers, rows),
+    files: { "rpc-executors.csv": `${csv.join("\n")}\n` },
+  };
 }

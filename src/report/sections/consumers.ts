@@ -21,6 +21,7 @@ export function consumersSection(r: RunResult): ReportSection {
     charts: [...(plain ? base.charts : []), ...rpc.charts],
     html: `${plain ? base.html : ""}${rpc.html}`,
     markdown: plain ? `${base.markdown}\n\n${rpc.markdown}` : rpc.markdown,
+    files: rpc.files,
   };
 }
 
