@@ -1,5 +1,6 @@
 import type { RandomStreams } from "../engine/random.js";
 import { Signal } from "../engine/signal.js";
+import { Fifo } from "../engine/fifo.js";
 import type { Action, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClusterConfig } from "./config.js";
@@ -53,6 +54,15 @@ class BrokerNode {
     readonly disk: Disk,
     readonly memory: NodeMemory,
   ) {}
+}
+
+/** A frame waiting at a held end (a blocked or frozen client) to be sent. */
+interface HeldFrame {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly bytes: number;
+  readonly action: Action<unknown>;
+  readonly arg: unknown;
 }
 
 interface Transfer {
@@ -114,15 +124,15 @@ export class ClusterRuntime implements BrokerRuntime {
   private readonly holdFrom = new Map<string, number>();
   /** Clients that read nothing (a frozen process): frames to them wait in the socket buffer. */
   private readonly holdTo = new Map<string, number>();
-  /** Frames from a blocked client that reached the node but are not read yet (socket buffer). */
-  private unread: Transfer[] = [];
-  private readonly heldFrames: {
-    from: Endpoint;
-    to: Endpoint;
-    bytes: number;
-    action: Action<unknown>;
-    arg: unknown;
-  }[] = [];
+  /**
+   * Frames from a blocked client that reached its node but are not read yet (its socket buffer),
+   * per client key, in arrival order.
+   */
+  private readonly unread = new Map<string, Fifo<Transfer>>();
+  /** Clients whose unread frames a drain event is about to read. */
+  private readonly draining = new Set<string>();
+  /** Frames not sent because one end was held, per the key that held them, in send order. */
+  private readonly heldFrames = new Map<string, Fifo<HeldFrame>>();
 
   constructor(
     private readonly sim: Simulator,
@@ -243,12 +253,17 @@ export class ClusterRuntime implements BrokerRuntime {
     if (toNode !== undefined && toNode.state !== "up") return;
     const fromKey = this.network.key(from);
     const toKey = this.network.key(to);
-    if (
-      (this.holdFrom.size > 0 && this.holdFrom.has(fromKey)) ||
-      (this.holdTo.size > 0 && this.holdTo.has(toKey))
-    ) {
-      this.heldFrames.push({ from, to, bytes, action: action as Action<unknown>, arg });
-      return;
+    if (this.holdFrom.size > 0 || this.holdTo.size > 0) {
+      const heldBy = this.holdFrom.has(fromKey) ? fromKey : this.holdTo.has(toKey) ? toKey : undefined;
+      if (heldBy !== undefined) {
+        let q = this.heldFrames.get(heldBy);
+        if (q === undefined) {
+          q = new Fifo();
+          this.heldFrames.set(heldBy, q);
+        }
+        q.push({ from, to, bytes, action: action as Action<unknown>, arg });
+        return;
+      }
     }
     if (this.network.cut(fromKey, toKey)) return;
     const t = this.network.arrival(this.sim.now, fromKey, toKey, bytes);
@@ -481,18 +496,32 @@ export class ClusterRuntime implements BrokerRuntime {
     }
     map.delete(key);
     if (on) return;
-    if (this.unread.length > 0) {
-      // read what already reached the node first, in order (at +0: a fresh block re-holds it)
-      const mine = this.unread.filter((t) => t.fromKey === key);
-      if (mine.length > 0) {
-        this.unread = this.unread.filter((t) => t.fromKey !== key);
-        for (const t of mine) this.sim.schedule(0, this.arrive, t);
-      }
+    // read what already reached the node first, in order, at +0 (a fresh block stops the reading)
+    if (this.unread.has(key) && !this.draining.has(key)) {
+      this.draining.add(key);
+      this.sim.schedule(0, this.drainUnread, key);
     }
-    if (this.heldFrames.length === 0) return;
-    const frames = this.heldFrames.splice(0);
-    for (const f of frames) this.send(f.from, f.to, f.bytes, f.action, f.arg);
+    // then send what the client held back, in order (frames still held at their other end, or
+    // by a new block, are held again)
+    const held = this.heldFrames.get(key);
+    if (held === undefined) return;
+    this.heldFrames.delete(key);
+    for (let f = held.shift(); f !== undefined; f = held.shift()) {
+      this.send(f.from, f.to, f.bytes, f.action, f.arg);
+    }
   }
+
+  /** Read a client's unread frames in order while the broker reads its socket. */
+  private readonly drainUnread = (key: string): void => {
+    this.draining.delete(key);
+    const q = this.unread.get(key);
+    if (q === undefined) return;
+    while (q.length > 0) {
+      if (this.holdFrom.has(key)) return; // blocked again: the rest waits for the next unblock
+      this.read(q.shift()!);
+    }
+    this.unread.delete(key);
+  };
 
   /**
    * Run process `key`'s future work on `node` instead of the node in its ProcessRef (a quorum
@@ -556,12 +585,27 @@ export class ClusterRuntime implements BrokerRuntime {
   }
 
   private readonly arrive = (tr: Transfer): void => {
+    if (tr.from === undefined && this.unread.size + this.holdFrom.size > 0) {
+      // the broker is not reading this client's socket, or has not caught up with it yet
+      const q = this.unread.get(tr.fromKey);
+      if (q !== undefined) {
+        q.push(tr);
+        return;
+      }
+      if (this.holdFrom.has(tr.fromKey)) {
+        const fresh = new Fifo<Transfer>();
+        fresh.push(tr);
+        this.unread.set(tr.fromKey, fresh);
+        return;
+      }
+    }
+    this.read(tr);
+  };
+
+  /** The frame is read at its destination: run its action there. */
+  private read(tr: Transfer): void {
     const f = tr.from;
     const t = tr.to;
-    if (f === undefined && this.holdFrom.size > 0 && this.holdFrom.has(tr.fromKey)) {
-      this.unread.push(tr); // the broker is not reading this client's socket
-      return;
-    }
     if (f !== undefined && (f.state !== "up" || f.epoch !== tr.fromEpoch)) return;
     if (t !== undefined && (t.state !== "up" || t.epoch !== tr.toEpoch)) return;
     if (f !== undefined && t !== undefined && this.network.cut(tr.fromKey, tr.toKey)) return;
@@ -576,7 +620,7 @@ export class ClusterRuntime implements BrokerRuntime {
     r.node = outerNode;
     r.proc = outerProc;
     r.client = outerClient;
-  };
+  }
 
   private down(n: BrokerNode, cause: DownCause): void {
     if (n.state === "down" || (n.state === "paused" && cause === "pause")) return;
