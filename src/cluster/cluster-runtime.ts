@@ -1,6 +1,6 @@
+import { Fifo } from "../engine/fifo.js";
 import type { RandomStreams } from "../engine/random.js";
 import { Signal } from "../engine/signal.js";
-import { Fifo } from "../engine/fifo.js";
 import type { Action, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClusterConfig } from "./config.js";
