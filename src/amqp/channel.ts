@@ -108,6 +108,25 @@ interface Pending {
   readonly d: Delivery | undefined;
   /** How the client settled it, while the queue process has yet to (SETTLE_* | SETTLE_REQUEUE). */
   settleAs: number;
+  /**
+   * The queue's node went down with the message unacked here (ORPHAN_*). The tag stays valid, but
+   * settling it reaches no queue process (rabbit_channel settles to a process that is gone).
+   */
+  orphaned: number;
+}
+
+const NOT_ORPHANED = 0;
+/** The queue took the copy back (on disk: it returns, redelivered, on restart). */
+const ORPHAN_RETURNED = 1;
+/**
+ * The copy will not come back (transient queue or message): its fate is the consumer's to decide
+ * here: acked if acked, lost (node-crash) if returned or its channel closes first.
+ */
+const ORPHAN_HELD = 2;
+
+/** Whether the queue no longer holds this delivery (deleted, or its node went down). */
+function gone(p: Pending): boolean {
+  return p.orphaned !== NOT_ORPHANED || p.queue.deleted;
 }
 
 /** Settlement kinds carried from the channel process to the queue process. */
@@ -577,6 +596,7 @@ export class Channel extends Emitter<ChannelEvents> {
           ch: this,
           d: undefined,
           settleAs: 0,
+          orphaned: NOT_ORPHANED,
         });
         this.broker.armAckTimeout();
       }
@@ -612,7 +632,7 @@ export class Channel extends Emitter<ChannelEvents> {
       this.inGroups(all, (p) => {
         this.unacked.delete(p.tag);
         this.release(p);
-        if (!p.queue.deleted) {
+        if (!gone(p)) {
           p.queue.unackedCount--;
           p.queue.requeue(p.qm);
         }
@@ -756,7 +776,8 @@ export class Channel extends Emitter<ChannelEvents> {
     const touched = new Set<Queue>();
     for (const p of this.unacked.values()) {
       this.release(p);
-      if (!p.queue.deleted) {
+      if (p.orphaned === ORPHAN_HELD) this.loseHeld(p);
+      else if (!gone(p)) {
         p.queue.unackedCount--;
         p.queue.requeue(p.qm);
         touched.add(p.queue);
@@ -796,6 +817,7 @@ export class Channel extends Emitter<ChannelEvents> {
         ch: this,
         d,
         settleAs: 0,
+        orphaned: NOT_ORPHANED,
       };
       this.unacked.set(tag, p);
       this.globalUnacked++;
@@ -885,6 +907,10 @@ export class Channel extends Emitter<ChannelEvents> {
         return;
       }
       this.unacked.delete(tag);
+      if (p.orphaned !== NOT_ORPHANED) {
+        this.settleOrphan(p, settleAs === SETTLE_ACK);
+        return;
+      }
       p.settleAs = settleAs;
       this.settling.add(p);
       this.broker.runtime.work(p.queue.proc, "ack", ONE_MESSAGE, settleInQueue, p);
@@ -899,13 +925,18 @@ export class Channel extends Emitter<ChannelEvents> {
       if (tag !== 0 && p.tag > tag) break;
       settled.push(p);
     }
+    const live: Pending[] = [];
     for (const p of settled) {
       this.unacked.delete(p.tag);
-      p.settleAs = settleAs;
-      this.settling.add(p);
+      if (p.orphaned !== NOT_ORPHANED) this.settleOrphan(p, settleAs === SETTLE_ACK);
+      else {
+        p.settleAs = settleAs;
+        this.settling.add(p);
+        live.push(p);
+      }
     }
-    const released = settled.some((p) => p.consumer !== undefined);
-    const groups = groupsOf(settled);
+    const released = live.some((p) => p.consumer !== undefined);
+    const groups = groupsOf(live);
     for (let i = 0; i < groups.length; i++) {
       const list = groups[i]!;
       const group: SettleGroup = {
@@ -937,7 +968,7 @@ export class Channel extends Emitter<ChannelEvents> {
   private settleInQueue(p: Pending, settleAs: number): void {
     if (p.consumer) this.globalUnacked--;
     const q = p.queue;
-    if (q.deleted) {
+    if (gone(p)) {
       if (p.consumer) p.consumer.unacked--;
       return;
     }
@@ -1004,8 +1035,56 @@ export class Channel extends Emitter<ChannelEvents> {
     // the tags stay: a later ack of them is accepted silently (conformance:
     // cancel-notification-on-queue-delete); settlements / requeueAll skip deleted queues
     for (const p of [...this.unacked.values(), ...this.settling]) {
-      if (p.queue === q) this.broker.recordFate(p.qm.msg.id, q.key, "lost", cause);
+      if (p.queue === q && p.orphaned === NOT_ORPHANED) {
+        this.broker.recordFate(p.qm.msg.id, q.key, "lost", cause);
+      }
     }
+  }
+
+  /**
+   * @internal the node of `queues` went down. Deliveries of theirs unacked here for which
+   * `returns(queue, qm)` holds (on disk) go back to the queue: they are given back, in delivery
+   * order, for the caller to requeue. The others stay here, their fate decided by the consumer.
+   * Either way the tags stay valid and settle nothing at the queue.
+   */
+  orphanDeliveries(
+    queues: ReadonlySet<Queue>,
+    returns: (queue: Queue, qm: QueuedMessage) => boolean,
+  ): { queue: Queue; qm: QueuedMessage }[] {
+    const back: Pending[] = [];
+    // settlements on their way to the dead queue process are lost with it
+    for (const p of [...this.settling]) {
+      if (p.queue.deleted || !queues.has(p.queue)) continue;
+      this.settling.delete(p);
+      if (returns(p.queue, p.qm)) {
+        p.orphaned = ORPHAN_RETURNED;
+        this.release(p);
+        back.push(p);
+      } else {
+        p.orphaned = ORPHAN_HELD;
+        this.settleOrphan(p, p.settleAs === SETTLE_ACK);
+      }
+    }
+    for (const p of this.unacked.values()) {
+      if (p.orphaned !== NOT_ORPHANED || p.queue.deleted || !queues.has(p.queue)) continue;
+      if (returns(p.queue, p.qm)) {
+        p.orphaned = ORPHAN_RETURNED;
+        back.push(p);
+      } else p.orphaned = ORPHAN_HELD;
+    }
+    return back.sort((a, b) => a.tag - b.tag).map((p) => ({ queue: p.queue, qm: p.qm }));
+  }
+
+  /** An orphaned delivery settled by the client: only the channel's bookkeeping is left. */
+  private settleOrphan(p: Pending, acked: boolean): void {
+    this.release(p);
+    if (p.orphaned !== ORPHAN_HELD) return;
+    if (acked) this.broker.recordFate(p.qm.msg.id, p.queue.key, "acked");
+    else this.loseHeld(p);
+  }
+
+  private loseHeld(p: Pending): void {
+    this.broker.recordFate(p.qm.msg.id, p.queue.key, "lost", "node-crash");
   }
 
   /** Unacked deliveries held by this channel (broker side). */
@@ -1038,7 +1117,9 @@ export class Channel extends Emitter<ChannelEvents> {
   finishDeliveries(): void {
     this.voidSettling();
     for (const p of this.unacked.values()) {
-      if (!p.queue.deleted) this.broker.recordFate(p.qm.msg.id, p.queue.key, "in-flight");
+      if (!gone(p) || p.orphaned === ORPHAN_HELD) {
+        this.broker.recordFate(p.qm.msg.id, p.queue.key, "in-flight");
+      }
     }
     this.unacked.clear();
   }

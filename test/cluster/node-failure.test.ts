@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Broker } from "../../src/amqp/broker.js";
+import type { Delivery } from "../../src/amqp/index.js";
 import { NodeFailureHandler } from "../../src/amqp/replicated/node-failure.js";
 import type { FateSignal } from "../../src/amqp/signals.js";
 import {
@@ -146,5 +147,69 @@ describe("messages between nodes cross the inter-node link", () => {
     ch.sendToQueue("q", { bytes: 100 });
     sim.run({ until: 40 * NS_PER_MS });
     expect(broker.vhost("/").queues.get("q")!.messageCount).toBe(0);
+  });
+});
+
+describe("deliveries held on another node when a queue's node crashes", () => {
+  it("persistent ones on disk go back to the durable queue and return redelivered on restart (a duplicate for the consumer); a transient one stays the consumer's (acked when it acks); late acks raise no error", () => {
+    const { sim, rt, broker } = setup();
+    const admin = broker.connect({ name: "admin", node: "rabbit-1" }).createChannel();
+    admin.assertQueue("jobs", { durable: true });
+    admin.confirmSelect();
+    sim.run({ until: 10 * NS_PER_MS });
+    for (let i = 0; i < 4; i++) admin.sendToQueue("jobs", { bytes: 100 }, { persistent: i < 3 });
+    sim.run({ until: 500 * NS_PER_MS }); // on disk
+    // the consumer's connection is on rabbit-2: it survives rabbit-1's crash
+    const worker = broker.connect({ name: "worker", node: "rabbit-2" }).createChannel();
+    const seen: { persistent: boolean; redelivered: boolean }[] = [];
+    const held: Delivery[] = [];
+    const onMessage = (d: Delivery | null) => {
+      if (!d) return;
+      seen.push({ persistent: d.properties.deliveryMode === 2, redelivered: d.fields.redelivered });
+      held.push(d);
+    };
+    worker.consume("jobs", onMessage);
+    sim.run({ until: 600 * NS_PER_MS });
+    expect(seen).toHaveLength(4);
+    rt.crash("rabbit-1");
+    sim.run({ until: 700 * NS_PER_MS });
+    // acking after the crash: accepted (no channel error), settles nothing
+    for (const d of held.splice(0)) worker.ack(d);
+    let channelError = false;
+    worker.on("error", () => {
+      channelError = true;
+    });
+    sim.run({ until: 800 * NS_PER_MS });
+    expect(channelError).toBe(false);
+    rt.start("rabbit-1");
+    worker.consume("jobs", onMessage);
+    sim.run({ until: 2 * NS_PER_S });
+    // the 3 persistent ones come back, redelivered; the transient one was lost with the node
+    const again = seen.slice(4);
+    expect(again).toHaveLength(3);
+    expect(again.every((s) => s.redelivered && s.persistent)).toBe(true);
+    for (const d of held) worker.ack(d);
+    sim.run({ until: 3 * NS_PER_S });
+    const res = broker.finish();
+    // 3 persistent acked on redelivery + the transient one acked by the consumer after the crash
+    expect(res.total.acked).toBe(4);
+    expect(res.total.lost).toBe(0);
+  });
+
+  it("a transient delivery held elsewhere is lost (node-crash) if the consumer's channel closes before it acks", () => {
+    const { sim, rt, broker } = setup();
+    const admin = broker.connect({ name: "admin", node: "rabbit-1" }).createChannel();
+    admin.assertQueue("jobs", { durable: true });
+    sim.run({ until: 10 * NS_PER_MS });
+    admin.sendToQueue("jobs", { bytes: 100 });
+    const worker = broker.connect({ name: "worker", node: "rabbit-2" }).createChannel();
+    worker.consume("jobs", () => {});
+    sim.run({ until: 500 * NS_PER_MS });
+    rt.crash("rabbit-1");
+    worker.close();
+    sim.run({ until: NS_PER_S });
+    const res = broker.finish();
+    expect(res.total.lost).toBe(1);
+    expect(res.total.acked).toBe(0);
   });
 });

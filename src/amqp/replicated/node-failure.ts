@@ -21,10 +21,12 @@ import { SplitBrain } from "./split-brain.js";
  *   runtime's durableCutoff); its transient messages and unsynced persistent ones are lost; on
  *   restart the survivors are ready again, in order, redelivered=true if they had been delivered.
  *
- * Known gap: unacked deliveries of a durable queue held by channels on OTHER nodes stay with
- * those channels (their acks still count); in RabbitMQ those acks fail and the messages come
- * back from disk, so duplicates there are under-counted. Copies on the wire to the node when it
- * went down end the run "in-flight".
+ * - deliveries of its queues unacked on channels on OTHER nodes: the consumer's later ack goes to
+ *   a queue process that is gone and settles nothing. Persistent ones on disk go back to the
+ *   durable queue and come back redelivered on restart (a duplicate if the consumer had
+ *   processed them); the others stay with the consumer, acked if it acks them, lost if it
+ *   returns them or its channel closes first.
+ * Copies on the wire to the node when it went down end the run "in-flight".
  */
 export class NodeFailureHandler {
   /**
@@ -156,8 +158,21 @@ export class NodeFailureHandler {
         }
       });
     }
-    // 3. its queues lose what was not on disk
+    // 2b. deliveries of its queues unacked on channels elsewhere go back to the queue (their
+    // acks now go to a queue process that is gone): on disk they return, redelivered, on restart
     const cutoff = this.cluster.durableCutoff(node);
+    const here = new Set(queues);
+    const onDisk = (q: Queue, qm: QueuedMessage) => q.durable && qm.msg.persistent && qm.enqueuedAt <= cutoff;
+    for (const c of this.broker.connections) {
+      if (!c.brokerOpen) continue;
+      for (const ch of c.channels.values()) {
+        for (const { queue, qm } of ch.orphanDeliveries(here, onDisk)) {
+          queue.unackedCount--;
+          queue.requeue(qm);
+        }
+      }
+    }
+    // 3. its queues lose what was not on disk
     for (const q of queues) {
       if (q.deleted) continue; // exclusive / auto-delete queues that went with their connection
       const ready = q.drainReady();
