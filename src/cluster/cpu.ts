@@ -1,9 +1,14 @@
 import type { Action, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 
+/** Fills emptied mailbox slots, so a finished operation's closure is not kept alive. */
+const NO_OP: Action<never> = () => {};
+
 /**
  * One Erlang process: a FIFO mailbox of costed operations served one at a time. Parallel arrays
- * with a moving head, so queuing an operation allocates nothing once the arrays have grown.
+ * with a moving head and tail that keep their capacity when the mailbox empties (most mailboxes
+ * hold one operation at a time: truncating and regrowing them allocated three backing stores per
+ * operation), so queuing an operation allocates nothing once the arrays have grown.
  */
 export class ErlangProcess {
   /** Set when the node crashed: completions already scheduled for it are ignored. */
@@ -14,6 +19,8 @@ export class ErlangProcess {
   private args: unknown[] = [];
   private costs: number[] = [];
   private head = 0;
+  /** One past the last queued operation (slots from here on are free). */
+  private tail = 0;
   /** Callbacks waiting for the mailbox to drain below the credit threshold (credit flow). */
   creditWaiters: { action: Action<unknown>; arg: unknown }[] = [];
   /** The process whose credit this one ran out of: it runs nothing until granted more. */
@@ -32,13 +39,21 @@ export class ErlangProcess {
 
   /** Operations queued or running. */
   get backlog(): number {
-    return this.actions.length - this.head;
+    return this.tail - this.head;
   }
 
   push<A>(cost: Nanoseconds, action: Action<A>, arg: A): void {
-    this.actions.push(action as Action<never>);
-    this.args.push(arg);
-    this.costs.push(cost);
+    const t = this.tail;
+    if (t === this.actions.length) {
+      this.actions.push(action as Action<never>);
+      this.args.push(arg);
+      this.costs.push(cost);
+    } else {
+      this.actions[t] = action as Action<never>;
+      this.args[t] = arg;
+      this.costs[t] = cost;
+    }
+    this.tail = t + 1;
   }
 
   headCost(): Nanoseconds {
@@ -50,17 +65,17 @@ export class ErlangProcess {
     const h = this.head;
     const action = this.actions[h] as Action<unknown>;
     const arg = this.args[h];
+    this.actions[h] = NO_OP;
     this.args[h] = undefined;
     this.head = h + 1;
-    if (this.head === this.actions.length) {
-      this.actions.length = 0;
-      this.args.length = 0;
-      this.costs.length = 0;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.actions.length) {
-      this.actions = this.actions.slice(this.head);
-      this.args = this.args.slice(this.head);
-      this.costs = this.costs.slice(this.head);
+      this.tail = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.tail) {
+      this.actions = this.actions.slice(this.head, this.tail);
+      this.args = this.args.slice(this.head, this.tail);
+      this.costs = this.costs.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     action(arg);
