@@ -8,7 +8,7 @@ import { opCost } from "./costs.js";
 import { NodeCpu, type RunningOn } from "./cpu.js";
 import { Disk } from "./disk.js";
 import { NodeMemory } from "./memory.js";
-import { type LinkOverride, Network } from "./network.js";
+import { endpointKey, type Link, type LinkOverride, Network } from "./network.js";
 import type {
   AlarmListener,
   BrokerOp,
@@ -69,11 +69,38 @@ interface Transfer {
   action: Action<unknown>;
   arg: unknown;
   fromKey: string;
+  /** The sending endpoint's name (fromKey without its "c:" / "n:" prefix). */
+  fromName: string;
   toKey: string;
   from: BrokerNode | undefined;
   to: BrokerNode | undefined;
   fromEpoch: number;
   toEpoch: number;
+}
+
+/** Work for a process on another node, crossing the node-to-node link first (see work()). */
+interface HoppingWork {
+  readonly rt: ClusterRuntime;
+  readonly proc: ProcessRef;
+  readonly op: BrokerOp;
+  readonly size: OpSize;
+  readonly action: Action<unknown>;
+  readonly arg: unknown;
+}
+const hoppedWork = (w: HoppingWork): void => w.rt.work(w.proc, w.op, w.size, w.action, w.arg);
+
+/**
+ * What send() needs to know about an endpoint, looked up once per endpoint object (connections
+ * keep theirs for life): its network key, its broker node (nodes are never added or removed), and
+ * the last endpoint it sent to with that link (a connection's two ends only talk to each other).
+ */
+interface EndpointInfo {
+  readonly key: string;
+  readonly node: BrokerNode | undefined;
+  lastTo: Endpoint | null;
+  lastToInfo: EndpointInfo | null;
+  /** The link to lastTo, once a frame has used it. */
+  lastLink: Link | null;
 }
 
 /**
@@ -93,6 +120,7 @@ export class ClusterRuntime implements BrokerRuntime {
   private readonly nodeList: BrokerNode[] = [];
   /** One endpoint object per node: the network caches keys per endpoint object, so reuse them. */
   private readonly nodeEndpoints = new Map<string, Endpoint>();
+  private readonly endpointInfo = new WeakMap<Endpoint, EndpointInfo>();
   private readonly network: Network;
   private readonly downListeners: NodeListener[] = [];
   private readonly upListeners: NodeListener[] = [];
@@ -198,7 +226,8 @@ export class ClusterRuntime implements BrokerRuntime {
     if (node.state !== "up") return;
     const here = this.running.node;
     if (here !== null && here !== target) {
-      this.hop(here, node, size.bytes ?? 0, () => this.work(proc, op, size, action, arg));
+      const w: HoppingWork = { rt: this, proc, op, size, action: action as Action<unknown>, arg };
+      this.hop(here, node, size.bytes ?? 0, hoppedWork, w);
       return;
     }
     const p = node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
@@ -217,15 +246,9 @@ export class ClusterRuntime implements BrokerRuntime {
     else node.cpu.whenIdle(proc.key, action, arg);
   }
 
-  /** Carry an inter-node Erlang message from `from` to `to`, then run `then` on `to`. */
-  private hop(from: string, to: BrokerNode, bytes: number, then: () => void): void {
-    this.send(
-      this.nodeEndpoint(from),
-      this.nodeEndpoint(to.name),
-      INTER_NODE_OVERHEAD + bytes,
-      then,
-      undefined,
-    );
+  /** Carry an inter-node Erlang message from `from` to `to`, then run action(arg) on `to`. */
+  private hop<A>(from: string, to: BrokerNode, bytes: number, action: Action<A>, arg: A): void {
+    this.send(this.nodeEndpoint(from), this.nodeEndpoint(to.name), INTER_NODE_OVERHEAD + bytes, action, arg);
   }
 
   /** The (shared, long-lived) endpoint of a broker node, for node-to-node sends. */
@@ -244,15 +267,24 @@ export class ClusterRuntime implements BrokerRuntime {
       // e.g. a queue on rabbit-2 delivering through a channel whose connection is on rabbit-1
       const via = this.find(from.name);
       if (via === undefined || via.state !== "up") return;
-      this.hop(here, via, bytes, () => this.send(from, to, bytes, action, arg));
+      this.hop(here, via, bytes, () => this.send(from, to, bytes, action, arg), undefined);
       return;
     }
-    const fromNode = from.kind === "node" ? this.find(from.name) : undefined;
-    const toNode = to.kind === "node" ? this.find(to.name) : undefined;
+    const fi = this.info(from);
+    let ti: EndpointInfo;
+    if (fi.lastTo === to) ti = fi.lastToInfo!;
+    else {
+      ti = this.info(to);
+      fi.lastTo = to;
+      fi.lastToInfo = ti;
+      fi.lastLink = null;
+    }
+    const fromNode = fi.node;
+    const toNode = ti.node;
     if (fromNode !== undefined && fromNode.state !== "up") return;
     if (toNode !== undefined && toNode.state !== "up") return;
-    const fromKey = this.network.key(from);
-    const toKey = this.network.key(to);
+    const fromKey = fi.key;
+    const toKey = ti.key;
     if (this.holdFrom.size > 0 || this.holdTo.size > 0) {
       const heldBy = this.holdFrom.has(fromKey) ? fromKey : this.holdTo.has(toKey) ? toKey : undefined;
       if (heldBy !== undefined) {
@@ -266,11 +298,17 @@ export class ClusterRuntime implements BrokerRuntime {
       }
     }
     if (this.network.cut(fromKey, toKey)) return;
-    const t = this.network.arrival(this.sim.now, fromKey, toKey, bytes);
+    let link = fi.lastLink;
+    if (link === null) {
+      link = this.network.link(fromKey, toKey);
+      fi.lastLink = link;
+    }
+    const t = this.network.arrivalOn(link, this.sim.now, bytes);
     const tr: Transfer = {
       action: action as Action<unknown>,
       arg,
       fromKey,
+      fromName: from.name,
       toKey,
       from: fromNode,
       to: toNode,
@@ -578,6 +616,21 @@ export class ClusterRuntime implements BrokerRuntime {
     return undefined;
   }
 
+  private info(e: Endpoint): EndpointInfo {
+    let i = this.endpointInfo.get(e);
+    if (i === undefined) {
+      i = {
+        key: endpointKey(e),
+        node: e.kind === "node" ? this.find(e.name) : undefined,
+        lastTo: null,
+        lastToInfo: null,
+        lastLink: null,
+      };
+      this.endpointInfo.set(e, i);
+    }
+    return i;
+  }
+
   private node(name: string): BrokerNode {
     const n = this.byName.get(name);
     if (n === undefined) throw new Error(`unknown broker node '${name}' (nodes: ${this.nodes.join(", ")})`);
@@ -615,7 +668,7 @@ export class ClusterRuntime implements BrokerRuntime {
     const outerClient = r.client;
     r.node = t === undefined ? null : t.name;
     r.proc = null;
-    r.client = f === undefined && t !== undefined ? tr.fromKey.slice(2) : null;
+    r.client = f === undefined && t !== undefined ? tr.fromName : null;
     tr.action(tr.arg);
     r.node = outerNode;
     r.proc = outerProc;

@@ -43,7 +43,7 @@ export const DEFAULT_LINK: LinkConfig = {
 
 export const endpointKey = (e: Endpoint): string => (e.kind === "node" ? `n:${e.name}` : `c:${e.name}`);
 
-class Link {
+export class Link {
   /** When the sender finishes serialising the last frame queued on this link. */
   busyUntil = 0;
   /** Arrival of the last frame: TCP delivers in order, so none arrives before it. */
@@ -67,8 +67,6 @@ class Link {
 export class Network {
   /** from key -> to key -> link (nested: no string building per frame). */
   private readonly links = new Map<string, Map<string, Link>>();
-  /** Endpoint objects are long-lived (one per connection): their keys are computed once. */
-  private readonly keys = new WeakMap<Endpoint, string>();
   private readonly overrides = new Map<string, LinkOverride>();
   private groupOf: Map<string, number> | null = null;
 
@@ -88,16 +86,6 @@ export class Network {
       for (const [to, link] of m) if (pairKey(from, to) === key) link.config = this.resolve(from, to);
     }
     return prev;
-  }
-
-  /** The key of an endpoint ("n:rabbit-1", "c:producer"), cached per endpoint object. */
-  key(e: Endpoint): string {
-    let k = this.keys.get(e);
-    if (k === undefined) {
-      k = endpointKey(e);
-      this.keys.set(e, k);
-    }
-    return k;
   }
 
   /** Cut node-node links between the groups; replaces any earlier partition. */
@@ -127,6 +115,14 @@ export class Network {
 
   /** Arrival time of `bytes` sent now from `fromKey` to `toKey`, reserving the link. */
   arrival(now: Nanoseconds, fromKey: string, toKey: string, bytes: number): Nanoseconds {
+    return this.arrivalOn(this.link(fromKey, toKey), now, bytes);
+  }
+
+  /**
+   * The directed link from `fromKey` to `toKey`, created on first use. Links live as long as the
+   * network (overrides update them in place), so callers may keep the object.
+   */
+  link(fromKey: string, toKey: string): Link {
     let m = this.links.get(fromKey);
     if (m === undefined) {
       m = new Map();
@@ -137,6 +133,11 @@ export class Network {
       link = new Link(this.random.stream(`link:${fromKey}|${toKey}`), this.resolve(fromKey, toKey));
       m.set(toKey, link);
     }
+    return link;
+  }
+
+  /** Arrival time of `bytes` sent now over `link`, reserving it. */
+  arrivalOn(link: Link, now: Nanoseconds, bytes: number): Nanoseconds {
     const c = link.config;
     let t = link.busyUntil > now ? link.busyUntil : now;
     if (c.bandwidth !== Number.POSITIVE_INFINITY) t += Math.round((bytes / c.bandwidth) * 1e9);
