@@ -53,6 +53,61 @@ export class BinnedLevel {
     if (value > this.binMax[b]!) this.binMax[b] = value;
   }
 
+  /**
+   * `a`, `b` and `c` become `va`, `vb`, `vc` at `time`: the same as three set() calls, with the bin
+   * found once when all three last changed in the bin of `time` (a queue's ready, unacked and
+   * depth levels change together on every queue signal).
+   */
+  static setThree(
+    time: Nanoseconds,
+    a: BinnedLevel,
+    va: number,
+    b: BinnedLevel,
+    vb: number,
+    c: BinnedLevel,
+    vc: number,
+  ): void {
+    const last = a.last;
+    const w = a.width;
+    const bin = Math.floor(time / w);
+    if (
+      time > last &&
+      b.last === last &&
+      c.last === last &&
+      b.width === w &&
+      c.width === w &&
+      Math.floor(last / w) === bin &&
+      bin < a.binIntegral.length &&
+      bin < b.binIntegral.length &&
+      bin < c.binIntegral.length
+    ) {
+      a.step(bin, time, va);
+      b.step(bin, time, vb);
+      c.step(bin, time, vc);
+      return;
+    }
+    a.set(time, va);
+    b.set(time, vb);
+    c.set(time, vc);
+  }
+
+  /**
+   * set(time, value) when the level last changed in bin `bin`, before `time`, and `bin` exists:
+   * the same arithmetic as advance() + set() for that case.
+   */
+  private step(bin: number, time: Nanoseconds, value: number): void {
+    const v = this.level;
+    const integral = this.binIntegral;
+    const max = this.binMax;
+    integral[bin]! += v * (time - this.last);
+    if (v > max[bin]!) max[bin] = v;
+    this.integral += v * (time - this.last);
+    this.last = time;
+    this.level = value;
+    if (value > this.max) this.max = value;
+    if (value > max[bin]!) max[bin] = value;
+  }
+
   /** Integrate the current level up to `time` (call with the end time before reading). */
   advance(time: Nanoseconds): void {
     let t = this.last;

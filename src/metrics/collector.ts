@@ -255,11 +255,13 @@ export class RunCollector {
     return e;
   }
 
-  private depth(s: { time: Nanoseconds; queue: string; ready: number; unacked: number }): QueueStats {
-    const q = this.queue(s.queue);
-    q.ready.set(s.time, s.ready);
-    q.unacked.set(s.time, s.unacked);
-    q.depth.set(s.time, s.ready + s.unacked);
+  /**
+   * The queue's levels after a signal. Callers pass the fields, not the payload: payloads of
+   * several signal types here would make the property reads polymorphic.
+   */
+  private depth(queue: string, time: Nanoseconds, ready: number, unacked: number): QueueStats {
+    const q = this.queue(queue);
+    BinnedLevel.setThree(time, q.ready, ready, q.unacked, unacked, q.depth, ready + unacked);
     return q;
   }
 
@@ -298,11 +300,11 @@ export class RunCollector {
 
   private onEnqueued(s: EnqueuedSignal): void {
     this.enqueued++;
-    this.depth(s).enqueued.add(s.time);
+    this.depth(s.queue, s.time, s.ready, s.unacked).enqueued.add(s.time);
   }
 
   private onDelivered(s: DeliveredSignal): void {
-    const q = this.depth(s);
+    const q = this.depth(s.queue, s.time, s.ready, s.unacked);
     this.delivered++;
     q.delivered.add(s.time);
     this.tDelivered.add(s.time);
@@ -361,7 +363,7 @@ export class RunCollector {
   }
 
   private onSettled(s: SettledSignal): void {
-    const q = this.depth(s);
+    const q = this.depth(s.queue, s.time, s.ready, s.unacked);
     if (s.kind === "ack") {
       this.acked++;
       q.acked++;
@@ -389,17 +391,17 @@ export class RunCollector {
 
   private onExpired(s: ExpiredSignal): void {
     this.expired++;
-    this.depth(s).expired++;
+    this.depth(s.queue, s.time, s.ready, s.unacked).expired++;
   }
 
   private onDeadLettered(s: DeadLetteredSignal): void {
     this.deadLettered++;
-    this.depth(s).deadLettered++;
+    this.depth(s.queue, s.time, s.ready, s.unacked).deadLettered++;
   }
 
   private onDropped(s: DroppedSignal): void {
     this.dropped++;
-    this.depth(s).dropped++;
+    this.depth(s.queue, s.time, s.ready, s.unacked).dropped++;
   }
 
   private onFate(s: FateSignal): void {
@@ -435,9 +437,7 @@ export class RunCollector {
     } else if (q.seen.has(s.msgId) && unacked > 0) unacked--;
     else if (ready > 0) ready--;
     else if (unacked > 0) unacked--;
-    q.ready.set(s.time, ready);
-    q.unacked.set(s.time, unacked);
-    q.depth.set(s.time, ready + unacked);
+    BinnedLevel.setThree(s.time, q.ready, ready, q.unacked, unacked, q.depth, ready + unacked);
   }
 
   private onMarker(s: EventMarkerSignal): void {
