@@ -402,6 +402,14 @@ export class ClusterRuntime implements BrokerRuntime {
     return this.node(node).cpu.busyTime;
   }
 
+  /**
+   * The memory account of `node`, for callers that hold and release per message (the same as
+   * hold / release, without a lookup by name each time). Kept across crashes: a restart resets it.
+   */
+  memoryOf(node: string): NodeMemory {
+    return this.node(node).memory;
+  }
+
   memoryUsed(node: string): number {
     return this.node(node).memory.used;
   }

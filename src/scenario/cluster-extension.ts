@@ -2,6 +2,7 @@ import type { Queue } from "../amqp/queue.js";
 import type { HaPolicy } from "../amqp/replicated/mirrored.js";
 import { NodeFailureHandler } from "../amqp/replicated/node-failure.js";
 import { ClusterRuntime } from "../cluster/cluster-runtime.js";
+import type { NodeMemory } from "../cluster/memory.js";
 import { type ClientControl, forwardClusterMarkers } from "../faults/index.js";
 import type { JsonValue } from "../metrics/result.js";
 import type { WorldExtension } from "./extensions.js";
@@ -18,6 +19,74 @@ interface ClusterState {
 }
 
 const states = new WeakMap<World, ClusterState>();
+
+/**
+ * The bodies one queue holds on its node's memory account, by msgId, from enqueue until the copy's
+ * fate. Most queues hold a message or two at a time (reply and per-host queues), so the copies sit
+ * in two short arrays searched from the end, and move to a Map only when a queue holds many.
+ */
+class HeldCopies {
+  private ids: number[] = [];
+  private sizes: number[] = [];
+  private map: Map<number, number> | null = null;
+  /** The node whose account the last enqueue charged (a queue's leader may move). */
+  private node = "";
+  private nodeMemory: NodeMemory | null = null;
+  constructor(
+    private readonly rt: ClusterRuntime,
+    /** Releases go to the node of the queue's first enqueue. */
+    private readonly home: NodeMemory,
+  ) {}
+
+  /** Count `bytes` for copy `msgId` on `node` (a second enqueue of the same msgId replaces its size). */
+  add(msgId: number, bytes: number, node: string): void {
+    const m = this.map;
+    if (m !== null) m.set(msgId, bytes);
+    else {
+      const i = this.ids.lastIndexOf(msgId);
+      if (i >= 0) this.sizes[i] = bytes;
+      else if (this.ids.length < 8) {
+        this.ids.push(msgId);
+        this.sizes.push(bytes);
+      } else {
+        const big = new Map<number, number>();
+        for (let j = 0; j < this.ids.length; j++) big.set(this.ids[j]!, this.sizes[j]!);
+        big.set(msgId, bytes);
+        this.map = big;
+        this.ids = [];
+        this.sizes = [];
+      }
+    }
+    if (node !== this.node || this.nodeMemory === null) {
+      this.node = node;
+      this.nodeMemory = this.rt.memoryOf(node);
+    }
+    this.nodeMemory.hold(bytes);
+  }
+
+  /** Release copy `msgId`'s bytes if this queue holds it. */
+  remove(msgId: number): void {
+    const m = this.map;
+    let bytes: number | undefined;
+    if (m !== null) {
+      bytes = m.get(msgId);
+      if (bytes === undefined) return;
+      m.delete(msgId);
+    } else {
+      const ids = this.ids;
+      const i = ids.lastIndexOf(msgId);
+      if (i < 0) return;
+      bytes = this.sizes[i]!;
+      // msgIds are unique here, so the order of the rest does not matter: move the last one in
+      const last = ids.length - 1;
+      ids[i] = ids[last]!;
+      this.sizes[i] = this.sizes[last]!;
+      ids.pop();
+      this.sizes.pop();
+    }
+    this.home.release(bytes);
+  }
+}
 
 /** Connection names of a client group or instance ("pub" matches pub, pub-0, pub-1 ...). */
 function matches(conn: string, client: string): boolean {
@@ -100,25 +169,18 @@ export const clusterExtension: WorldExtension = {
     forwardClusterMarkers(rt, world.signals);
     // Memory: a copy's body counts on its queue's node from enqueue until its fate (acked, dropped,
     // lost ...), unacked deliveries included (docs/memory-use.md: queues hold message bodies).
-    const held = new Map<string, Map<number, number>>();
-    const nodeOf = new Map<string, string>();
+    const held = new Map<string, HeldCopies>();
     world.signals.enqueued.subscribe((e) => {
-      let m = held.get(e.queue);
-      if (m === undefined) {
-        m = new Map();
-        held.set(e.queue, m);
-        nodeOf.set(e.queue, e.node);
+      let h = held.get(e.queue);
+      if (h === undefined) {
+        h = new HeldCopies(rt, rt.memoryOf(e.node));
+        held.set(e.queue, h);
       }
-      m.set(e.msgId, e.bytes);
-      rt.hold(e.node, e.bytes);
+      h.add(e.msgId, e.bytes, e.node);
     });
     world.signals.fate.subscribe((f) => {
       if (f.queue === null) return;
-      const m = held.get(f.queue);
-      const bytes = m?.get(f.msgId);
-      if (bytes === undefined) return;
-      m!.delete(f.msgId);
-      rt.release(nodeOf.get(f.queue)!, bytes);
+      held.get(f.queue)?.remove(f.msgId);
     });
     // Resource alarms (docs/alarms.md): every connection that has published stops being read
     // until all alarms clear; consumers go on.
