@@ -1,3 +1,5 @@
+import seedrandom from "seedrandom";
+
 /** A source of uniform numbers in [0, 1). Every stochastic component draws from its own. */
 export interface RandomStream {
   readonly name: string;
@@ -45,7 +47,8 @@ export class RandomStreams {
   stream(name: string): RandomStream {
     let s = this.streams.get(name);
     if (s === undefined) {
-      s = new AleaStream(name, `amqpsim/${this.seed}/${name}`);
+      const prng = seedrandom.alea(`amqpsim/${this.seed}/${name}`);
+      s = { name, next: () => prng() };
       this.streams.set(name, s);
     }
     return s;
@@ -55,61 +58,4 @@ export class RandomStreams {
   replication(k: number): RandomStreams {
     return new RandomStreams(deriveSeed(this.seed, "replication", k));
   }
-}
-
-/**
- * Baagoe's Alea generator, as seedrandom's `alea(seed)` computes it (seedrandom/lib/alea.js: the
- * same Mash seeding and the same double arithmetic, so the draws are identical to the last bit;
- * test/engine/random.test.ts compares them). A class of its own, not seedrandom's closure behind a
- * wrapper, so next() is one monomorphic method call that the hot paths (a latency per network
- * frame, a service time per call) can inline.
- */
-export class AleaStream implements RandomStream {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private c = 1;
-
-  constructor(
-    readonly name: string,
-    seed: string,
-  ) {
-    const mash = makeMash();
-    this.s0 = mash(" ");
-    this.s1 = mash(" ");
-    this.s2 = mash(" ");
-    this.s0 -= mash(seed);
-    if (this.s0 < 0) this.s0 += 1;
-    this.s1 -= mash(seed);
-    if (this.s1 < 0) this.s1 += 1;
-    this.s2 -= mash(seed);
-    if (this.s2 < 0) this.s2 += 1;
-  }
-
-  next(): number {
-    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
-    this.s0 = this.s1;
-    this.s1 = this.s2;
-    this.c = t | 0;
-    this.s2 = t - this.c;
-    return this.s2;
-  }
-}
-
-/** Alea's Mash string hash (seedrandom/lib/alea.js), stateful across calls like the original. */
-function makeMash(): (data: string) => number {
-  let n = 0xefc8249d;
-  return (data) => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
-    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
-  };
 }
