@@ -5,7 +5,7 @@ import type { Action, Simulator } from "../engine/simulator.js";
 import type { Nanoseconds } from "../engine/time.js";
 import type { ClusterConfig } from "./config.js";
 import { opCost } from "./costs.js";
-import { NodeCpu, type RunningOn } from "./cpu.js";
+import { type ErlangProcess, NodeCpu, type RunningOn } from "./cpu.js";
 import { Disk } from "./disk.js";
 import { NodeMemory } from "./memory.js";
 import { endpointKey, type Link, type LinkOverride, Network } from "./network.js";
@@ -230,9 +230,15 @@ export class ClusterRuntime implements BrokerRuntime {
       this.hop(here, node, size.bytes ?? 0, hoppedWork, w);
       return;
     }
-    const p = node.cpu.submit(proc.key, opCost(this.config.costs, op, size), action, arg);
+    const cpu = node.cpu;
+    let p = proc.cpuProcess as ErlangProcess | undefined;
+    if (p === undefined || p.cpu !== cpu || p.dead) {
+      p = cpu.process(proc.key); // first use, moved to another node, or the node restarted
+      proc.cpuProcess = p;
+    }
+    cpu.submitTo(p, opCost(this.config.costs, op, size), action, arg);
     // the publishing path is credit-flow controlled: reader -> channel (route) -> queue (enqueue)
-    if (op === "enqueue" || op === "route") node.cpu.withholdCredit(p);
+    if (op === "enqueue" || op === "route") cpu.withholdCredit(p);
   }
 
   /**

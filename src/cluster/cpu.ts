@@ -138,9 +138,14 @@ export class NodeCpu {
 
   submit<A>(key: string, cost: Nanoseconds, action: Action<A>, arg: A): ErlangProcess {
     const p = this.process(key);
+    this.submitTo(p, cost, action, arg);
+    return p;
+  }
+
+  /** submit() to a process of this node already looked up (and not dropped by reset()). */
+  submitTo<A>(p: ErlangProcess, cost: Nanoseconds, action: Action<A>, arg: A): void {
     p.push(cost, action, arg);
     if (!p.scheduled && p.parkedOn === null) this.wake(p);
-    return p;
   }
 
   private wake(p: ErlangProcess): void {

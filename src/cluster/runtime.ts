@@ -29,6 +29,11 @@ export interface ProcessRef {
   readonly node: string;
   /** Unique within the node, e.g. "queue:orders", "channel:producer-1/1". */
   readonly key: string;
+  /**
+   * @internal Where the costed runtime keeps the process it last ran this on, so that per-message
+   * work skips a lookup by key. Callers leave it unset.
+   */
+  cpuProcess?: unknown;
 }
 
 export interface OpSize {
