@@ -44,8 +44,12 @@ const INITIAL = 256;
  * The discrete-event engine: a simulated clock and an event queue ordered by (time, sequence),
  * so events at equal times run in the order they were scheduled (as SimPy and ns-3 do).
  *
- * The queue is a 4-ary heap stored in parallel typed arrays (time, sequence, slot): each sift step
- * reads four adjacent keys, one cache line, which keeps 10^6 pending events fast. A slot holds the
+ * The queue is two 4-ary heaps stored in parallel typed arrays (time, sequence, slot): each sift
+ * step reads four adjacent keys, one cache line, which keeps 10^6 pending events fast. Events
+ * scheduled at most 10 ms ahead go to the near heap, later ones to the far heap, and the run takes
+ * the earlier (time, sequence) of the two roots: a model with thousands of pending timers (an
+ * OpenStack run: ~6,000) and a few events in flight sifts through a few levels instead of through
+ * all of them (the 15-min nova-vm-boot run with 1000 computes: 9.51 s -> 8.91 s user). A slot holds the
  * action, its argument and a generation counter, and stays put while heap entries move, so
  * cancel(id) is O(1): it marks the slot and the entry is discarded when it reaches the top.
  * Costs: schedule O(log n) worst case (O(1) on average when new events land late, the common
@@ -57,11 +61,11 @@ export class Simulator {
   private stopRequested: string | undefined;
   private executed = 0;
 
-  // heap entries: key (time, seq) and the slot of the event
-  private hTime = new Float64Array(INITIAL);
-  private hSeq = new Float64Array(INITIAL);
-  private hSlot = new Int32Array(INITIAL);
-  private size = 0;
+  // Pending events in two heaps by how far ahead they were scheduled: most are scheduled a little
+  // ahead (a frame's latency, an operation's CPU time) while thousands of timers wait far ahead,
+  // so keeping those apart makes the heap that takes most pushes and pops a few entries deep.
+  private readonly near = new KeyHeap();
+  private readonly far = new KeyHeap();
 
   // slots
   private actions: Action<never>[] = new Array<Action<never>>(INITIAL).fill(NO_ACTION);
@@ -118,24 +122,7 @@ export class Simulator {
     this.actions[slot] = action;
     this.args[slot] = arg;
     this.liveCount++;
-    if (this.size === this.hTime.length) this.growHeap();
-    const ht = this.hTime;
-    const hs = this.hSeq;
-    const hl = this.hSlot;
-    // Sift up. The new sequence number is the largest yet, so an equal-time parent stays above.
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 2;
-      const pt = ht[p]!;
-      if (pt <= time) break;
-      ht[i] = pt;
-      hs[i] = hs[p]!;
-      hl[i] = hl[p]!;
-      i = p;
-    }
-    ht[i] = time;
-    hs[i] = this.seqCounter++;
-    hl[i] = slot;
+    (time - this.clock <= NEAR ? this.near : this.far).push(time, this.seqCounter++, slot);
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
@@ -165,10 +152,23 @@ export class Simulator {
     const limit = Math.min(until, maxTime);
     this.stopRequested = undefined;
     let events = 0;
-    while (this.size > 0) {
-      const t = this.hTime[0]!;
+    const near = this.near;
+    const far = this.far;
+    for (;;) {
+      // the heap holding the earliest (time, seq)
+      let h: KeyHeap;
+      if (near.size === 0) {
+        if (far.size === 0) break;
+        h = far;
+      } else if (far.size === 0) h = near;
+      else {
+        const nt = near.time[0]!;
+        const ft = far.time[0]!;
+        h = nt < ft || (nt === ft && near.seq[0]! < far.seq[0]!) ? near : far;
+      }
+      const t = h.time[0]!;
       if (t > limit) {
-        if (t > maxTime && maxTime < until && this.actions[this.hSlot[0]!] !== NO_ACTION) {
+        if (t > maxTime && maxTime < until && this.actions[h.slot[0]!] !== NO_ACTION) {
           return {
             reason: "time-cap",
             now: this.clock,
@@ -178,16 +178,16 @@ export class Simulator {
         }
         if (t > until) break;
         // a cancelled entry past maxTime: discard it and look at the next one
-        const slot = this.hSlot[0]!;
-        this.popRoot();
+        const slot = h.slot[0]!;
+        h.popRoot();
         this.free[this.freeTop++] = slot;
         continue;
       }
-      const slot = this.hSlot[0]!;
+      const slot = h.slot[0]!;
       const action = this.actions[slot]!;
       if (action === NO_ACTION) {
         // cancelled: discard without counting it
-        this.popRoot();
+        h.popRoot();
         this.free[this.freeTop++] = slot;
         continue;
       }
@@ -199,7 +199,7 @@ export class Simulator {
           message: `stopped after the event cap of ${maxEvents} events at t=${formatDuration(this.clock)} (raise maxEvents if the run is meant to be this long)`,
         };
       }
-      this.popRoot();
+      h.popRoot();
       const arg = this.args[slot];
       this.actions[slot] = NO_ACTION;
       this.args[slot] = undefined;
@@ -218,17 +218,70 @@ export class Simulator {
       this.clock = until;
       return { reason: "until", now: this.clock, events };
     }
-    if (this.size > 0) return { reason: "until", now: this.clock, events };
+    if (near.size + far.size > 0) return { reason: "until", now: this.clock, events };
     return { reason: "empty", now: this.clock, events };
   }
 
+  private growSlots(): void {
+    const n = this.gens.length * 2;
+    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
+    const g = new Int32Array(n);
+    g.set(this.gens);
+    this.gens = g;
+    const f = new Int32Array(n);
+    f.set(this.free);
+    this.free = f;
+    for (let i = this.actions.length; i < n; i++) {
+      this.actions.push(NO_ACTION);
+      this.args.push(undefined);
+    }
+  }
+}
+
+/**
+ * Events scheduled at most this far ahead go to the near heap (ns). 10 ms covers network frames,
+ * CPU operations and disk syncs; timers and timeouts go further.
+ */
+const NEAR = 10_000_000;
+
+/**
+ * A 4-ary min-heap of event keys (time, seq) with the event's slot, in parallel typed arrays: each
+ * sift step reads four adjacent keys, one cache line.
+ */
+class KeyHeap {
+  time = new Float64Array(INITIAL);
+  seq = new Float64Array(INITIAL);
+  slot = new Int32Array(INITIAL);
+  size = 0;
+
+  /** Add an entry. `seq` is the largest yet, so an equal-time parent stays above it. */
+  push(time: number, seq: number, slot: number): void {
+    if (this.size === this.time.length) this.grow();
+    const ht = this.time;
+    const hs = this.seq;
+    const hl = this.slot;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = ht[p]!;
+      if (pt <= time) break;
+      ht[i] = pt;
+      hs[i] = hs[p]!;
+      hl[i] = hl[p]!;
+      i = p;
+    }
+    ht[i] = time;
+    hs[i] = seq;
+    hl[i] = slot;
+  }
+
   /** Remove the root entry: move the last entry down from the root. */
-  private popRoot(): void {
+  popRoot(): void {
     const n = --this.size;
     if (n === 0) return;
-    const ht = this.hTime;
-    const hs = this.hSeq;
-    const hl = this.hSlot;
+    const ht = this.time;
+    const hs = this.seq;
+    const hl = this.slot;
     const lt = ht[n]!;
     const ls = hs[n]!;
     const ll = hl[n]!;
@@ -259,31 +312,16 @@ export class Simulator {
     hl[i] = ll;
   }
 
-  private growHeap(): void {
-    const n = this.hTime.length * 2;
+  private grow(): void {
+    const n = this.time.length * 2;
     const t = new Float64Array(n);
-    t.set(this.hTime);
-    this.hTime = t;
+    t.set(this.time);
+    this.time = t;
     const s = new Float64Array(n);
-    s.set(this.hSeq);
-    this.hSeq = s;
+    s.set(this.seq);
+    this.seq = s;
     const l = new Int32Array(n);
-    l.set(this.hSlot);
-    this.hSlot = l;
-  }
-
-  private growSlots(): void {
-    const n = this.gens.length * 2;
-    if (n > SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
-    const g = new Int32Array(n);
-    g.set(this.gens);
-    this.gens = g;
-    const f = new Int32Array(n);
-    f.set(this.free);
-    this.free = f;
-    for (let i = this.actions.length; i < n; i++) {
-      this.actions.push(NO_ACTION);
-      this.args.push(undefined);
-    }
+    l.set(this.slot);
+    this.slot = l;
   }
 }
