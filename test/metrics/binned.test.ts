@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BinnedCounter, BinnedLevel } from "../../src/metrics/binned.js";
 
@@ -22,6 +23,31 @@ describe("BinnedLevel", () => {
     l.advance(200);
     expect(l.binMax).toEqual([50, 0]);
     expect(l.binIntegral).toEqual([50, 0]);
+  });
+});
+
+describe("BinnedLevel.setThree", () => {
+  it("leaves three levels exactly as three set() calls would, whatever the times and bins", () => {
+    const change = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.nat(20), fc.nat(20), fc.nat(20));
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 40 }), fc.integer({ min: 0, max: 30 }), (changes, tail) => {
+        const fast = [new BinnedLevel(10), new BinnedLevel(10), new BinnedLevel(10)] as const;
+        const slow = [new BinnedLevel(10), new BinnedLevel(10), new BinnedLevel(10)] as const;
+        let t = 0;
+        for (const [dt, a, b, c] of changes) {
+          t += dt;
+          BinnedLevel.setThree(t, fast[0], a, fast[1], b, fast[2], c);
+          slow[0].set(t, a);
+          slow[1].set(t, b);
+          slow[2].set(t, c);
+        }
+        for (let i = 0; i < 3; i++) {
+          fast[i]!.advance(t + tail);
+          slow[i]!.advance(t + tail);
+          expect(fast[i]).toEqual(slow[i]);
+        }
+      }),
+    );
   });
 });
 
