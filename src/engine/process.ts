@@ -4,7 +4,7 @@ import type { Nanoseconds } from "./time.js";
 /**
  * A SimPy-style process: a generator that yields delays in nanoseconds and is resumed after each.
  *
- *   spawn(sim, function* () { for (;;) { yield gap.sample(rng); send(); } });
+ *   spawn(sim, (function* () { for (;;) { yield gap.sample(rng); send(); } })());
  *
  * The amqpsim model itself is written as explicit state machines (callbacks scheduled with an
  * `arg`, see Simulator.schedule) because resuming a generator costs an extra call frame and an

@@ -654,6 +654,7 @@ export class RunCollector {
         throughput: {
           published: perSec(this.published),
           publishedBytes: perSec(this.publishedBytes),
+          enqueued: perSec(this.enqueued),
           confirmed: perSec(this.confirmed),
           returned: perSec(this.returned),
           delivered: perSec(this.delivered),

@@ -135,6 +135,11 @@ export interface SummaryCounts {
 export interface SummaryThroughput {
   readonly published: number;
   readonly publishedBytes: number;
+  /**
+   * Copies accepted by queues (a message routed to n queues counts n): the load offered to the
+   * consumers, in the same unit as `delivered` and `consumed`.
+   */
+  readonly enqueued: number;
   readonly confirmed: number;
   readonly returned: number;
   readonly delivered: number;

@@ -37,11 +37,12 @@ export class SweepInputError extends Error {
 
 /**
  * Summary paths the knee and saturation analysis read by default: the steady-state p99 (after
- * the warm-up) and whole-run published / consumed rates.
+ * the warm-up) and whole-run enqueued / consumed rates, both counted in copies, so a fanout to
+ * two queues offers twice its publish rate and saturation compares like with like.
  */
 export const DEFAULT_ANALYSIS: SweepSpec["analysis"] = {
   latency: "steady.latency.p99",
-  offered: "throughput.published",
+  offered: "throughput.enqueued",
   throughput: "throughput.consumed",
 };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/random.js";
 import { aggregate } from "../../src/sweep/aggregate.js";
 import { executeJobs, type RunJob, sweepJobs } from "../../src/sweep/execute.js";
+import { DEFAULT_ANALYSIS } from "../../src/sweep/plan.js";
 import type { SweepSpec } from "../../src/sweep/result.js";
 import { searchSaturation } from "../../src/sweep/saturate.js";
 import { MergeError, mergePartials, partialJson, sweepJson } from "../../src/sweep/serialize.js";
@@ -69,6 +70,22 @@ describe("sweep aggregation", () => {
     expect(r.analysis.lastPassing?.value).toBe("300/s");
     expect(r.analysis.saturation?.value).toBe("500/s");
     expect(r.analysis.knee?.value).toBe("300/s");
+  });
+
+  it("by default saturation compares consumed copies with enqueued copies: a fanout to two queues that keeps up is not saturated, one that falls behind is", async () => {
+    const s = spec({ analysis: DEFAULT_ANALYSIS });
+    // every message goes to two queues (2 copies); the consumers of one queue manage 250/s
+    const fanout = (job: RunJob) => {
+      const rate = Number(job.sets.at(-1)!.split("=")[1]!.replace("/s", ""));
+      return {
+        steady: { latency: { p99: 0.01 } },
+        throughput: { published: rate, enqueued: 2 * rate, consumed: rate + Math.min(rate, 250) },
+      };
+    };
+    const r = aggregate(s, await executeJobs(sweepJobs(s, "f.yaml"), async (j) => fanout(j)));
+    // 300/s: 550 of 600 copies consumed (92 %), the first point below 95 %; against the publish
+    // rate (550 > 300) it would never look saturated
+    expect(r.analysis.saturation?.value).toBe("300/s");
   });
 
   it("common random numbers: replication r uses one seed at every point", () => {

@@ -37,7 +37,7 @@ export function runCommand(program: Command): void {
     .addHelpText(
       "after",
       "\nExit codes: 0 ok; 1 the run failed or missed its SLO; 2 bad input or usage.\n" +
-        "Example: amqpsim run scenarios/work-queues.yaml --seed 7 --set consumers.workers.count=4",
+        "Example: amqpsim run scenarios/work-queues.yaml --seed 7 --set consumers.fair-slow.count=4",
     )
     .action(async (file: string, opts: RunOpts) => {
       process.exitCode = await run(file, opts);

@@ -34,11 +34,10 @@ export function saturateCommand(program: Command): void {
     .option("--slo <expr>", 'the objective, e.g. "latency.p99<30s" (default: the scenario\'s slo:)')
     .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
     .option("--replications <n>", "runs per evaluated value", parsePositive, 5)
-    .option(
-      "--workers <n>",
-      "worker threads (default: the number of cores)",
-      parsePositive,
-      availableParallelism(),
+    .addOption(
+      new Option("--workers <n>", "worker threads")
+        .argParser(parsePositive)
+        .default(availableParallelism(), "the number of cores"),
     )
     .option("--seed <n>", "base seed (default: the scenario's seed)", parseSeed)
     .addOption(
@@ -54,7 +53,7 @@ export function saturateCommand(program: Command): void {
     .option("--out <file>", "also write the search as JSON to this file")
     .addHelpText(
       "after",
-      '\nExample: amqpsim saturate scenarios/work-queues.yaml --param producers.orders.rate=50/s..1000/s:10/s --slo "latency.p99<1s"',
+      '\nExample: amqpsim saturate scenarios/work-queues.yaml --param producers.dispatcher.rate=50/s..1000/s:10/s --slo "latency.p99<1s"',
     )
     .action(async (file: string, opts: SaturateOpts) => {
       process.exitCode = await saturate(file, opts);

@@ -162,11 +162,10 @@ export function sweepCommand(program: Command): void {
     )
     .option("--set <path=value>", "override a scenario value at every point (repeatable)", collect, [])
     .option("--replications <n>", "runs per point, each with its own seed", parsePositive, 5)
-    .option(
-      "--workers <n>",
-      "worker threads (default: the number of cores)",
-      parsePositive,
-      availableParallelism(),
+    .addOption(
+      new Option("--workers <n>", "worker threads")
+        .argParser(parsePositive)
+        .default(availableParallelism(), "the number of cores"),
     )
     .option("--seed <n>", "base seed (default: the scenario's seed)", parseSeed)
     .addOption(
@@ -195,8 +194,8 @@ export function sweepCommand(program: Command): void {
     .addHelpText(
       "after",
       "\nExamples:\n" +
-        "  amqpsim sweep scenarios/work-queues.yaml --vary consumers.workers.count=1..6:1 --replications 10\n" +
-        '  amqpsim sweep FILE --vary producers.orders.rate=100/s..500/s:100/s --slo "steady.latency.p99<200ms"\n' +
+        "  amqpsim sweep scenarios/work-queues.yaml --vary consumers.fair-slow.count=1..6:1 --replications 10\n" +
+        '  amqpsim sweep scenarios/work-queues.yaml --vary producers.dispatcher.rate=100/s..500/s:100/s --slo "steady.latency.p99<200ms"\n' +
         "  amqpsim sweep FILE --vary ... --shard 0/4 --out parts/   then   amqpsim merge parts/ --out result/",
     )
     .action(async (file: string, opts: SweepOpts) => {
