@@ -165,7 +165,7 @@ export interface ConformanceCase {
   readonly name: string;
   /** The rule the case checks, in words. */
   readonly rule: string;
-  /** Section of /work/shared/reference/amqp-semantics.md (and the RabbitMQ doc page). */
+  /** Section of docs/reference/amqp-semantics.md (and the RabbitMQ doc page). */
   readonly source: string;
   /**
    * Connections to another virtual host than the case's own ("/"): connection name -> vhost name.
