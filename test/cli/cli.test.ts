@@ -214,4 +214,23 @@ describe("amqpsim schema, list, report, import, --help", () => {
     expect(cli("--help").code).toBe(0);
     expect(cli("nosuchcommand").code).toBe(2);
   });
+
+  it("the examples in --help name entities that exist: every --set / --vary / --param path they use validates", () => {
+    let checked = 0;
+    for (const c of ["run", "sweep", "saturate"]) {
+      const help = cli(c, "--help").stdout;
+      for (const line of help.split("\n")) {
+        const m = /amqpsim \w+ (scenarios\/\S+\.yaml) (.*)$/.exec(line.trim());
+        if (!m) continue;
+        // a path=value of the example as a --set (for a range, its first value)
+        for (const p of m[2]!.matchAll(/--(?:set|vary|param) (\S+?)=([^\s.,]+)/g)) {
+          const r = cli("validate", m[1]!, "--set", `${p[1]}=${p[2]}`);
+          expect(r.stderr, `${c} --help: ${line.trim()}`).toBe("");
+          expect(r.code).toBe(0);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+  });
 });
