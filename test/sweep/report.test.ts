@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderXyChart } from "../../src/report/sweep/chart.js";
 import { renderSweepCsv, renderSweepHtml, renderSweepText } from "../../src/report/sweep/index.js";
 import { aggregate } from "../../src/sweep/aggregate.js";
 import type { RunRecord, SweepSpec } from "../../src/sweep/result.js";
@@ -75,5 +76,31 @@ describe("sweep report", () => {
 
   it("rendering is deterministic", () => {
     expect(renderSweepHtml(result)).toBe(renderSweepHtml(aggregate(spec, [...runs].reverse())));
+  });
+});
+
+describe("sweep charts of quantities that cannot be negative", () => {
+  it("a confidence band reaching below 0 is drawn from 0: no negative tick on the axis", () => {
+    const chart = (nonNegative: boolean) =>
+      renderXyChart({
+        id: "lat",
+        title: "latency",
+        xLabel: "rate",
+        yLabel: "latency",
+        xFormat: (v) => `${v}/s`,
+        yFormat: (v) => `${v}s`,
+        series: [
+          {
+            label: "p99",
+            points: [
+              { x: 10, y: 0.001, lo: -0.03, hi: 0.032 },
+              { x: 20, y: 0.05, lo: 0.02, hi: 0.08 },
+            ],
+          },
+        ],
+        nonNegative,
+      });
+    expect(chart(false)).toMatch(/>-0\.0\d+s</);
+    expect(chart(true)).not.toMatch(/>-\d/);
   });
 });

@@ -39,6 +39,11 @@ export interface XyChart {
   readonly hLines?: readonly { readonly y: number; readonly label: string }[];
   /** Draw y = x (throughput vs offered load). */
   readonly diagonal?: boolean;
+  /**
+   * The quantity cannot be negative (a latency, a rate): a symmetric Student-t band reaching
+   * below 0 is drawn from 0, so the axis does not show impossible values.
+   */
+  readonly nonNegative?: boolean;
 }
 
 const PASS = "#009E73";
@@ -83,7 +88,8 @@ export function renderXyChart(c: XyChart): string {
     xMin -= 1;
     xMax += 1;
   }
-  const ys = all.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]).filter(Number.isFinite);
+  const floor = (v: number) => (c.nonNegative ? Math.max(0, v) : v);
+  const ys = all.flatMap((p) => [p.y, floor(p.lo ?? p.y), p.hi ?? p.y]).filter(Number.isFinite);
   for (const h of c.hLines ?? []) ys.push(h.y);
   if (c.diagonal) ys.push(xMin, xMax);
   const yMax = Math.max(0, ...ys);
@@ -111,7 +117,7 @@ export function renderXyChart(c: XyChart): string {
     if (banded.length > 1) {
       const band = area<(typeof pts)[number]>()
         .x((p) => r2(x(p.x)))
-        .y0((p) => r2(y(p.lo!)))
+        .y0((p) => r2(y(floor(p.lo!))))
         .y1((p) => r2(y(p.hi!)))(banded);
       parts.push(`<path class="ci-band" d="${band}" fill="${st.color}" fill-opacity="0.15" stroke="none"/>`);
     }

@@ -94,6 +94,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
   out["latency.svg"] = renderXyChart({
     id: "sweep-latency",
     title: `Latency vs ${d.path} (mean of ${result.spec.replications} replications, 95 % CI)`,
+    nonNegative: true,
     xLabel: ax.label,
     yLabel: ls.lines.length === 1 ? "latency" : `${latencyPath} (latency)`,
     xFormat: ax.format,
@@ -122,6 +123,7 @@ export function renderSweepCharts(result: SweepResult): Record<string, string> {
       yFormat: formatRate,
       series: tSeries,
       diagonal: true,
+      nonNegative: true,
       vMarkers: sat !== null && satX !== undefined ? [{ x: satX, label: `saturation at ${sat.value}` }] : [],
     });
   }
