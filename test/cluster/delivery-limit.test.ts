@@ -124,6 +124,26 @@ function quorumWorld(version: string, args: FieldTable, n: number) {
   return { sim, broker, conn, dead, dropped, run, parked };
 }
 
+/**
+ * Message ids in delivery order from a quorum queue holding m1..m3 (prefetch 1) when the first
+ * delivery is returned with requeue by `giveBack` ("nack" or "reject") and the rest are acked.
+ */
+function returnOrder(version: string, args: FieldTable, giveBack: "nack" | "reject"): string[] {
+  const w = quorumWorld(version, args, 3);
+  const ids: string[] = [];
+  const ch = w.conn.createChannel();
+  ch.prefetch(1);
+  ch.consume("q", (d) => {
+    if (!d) return;
+    ids.push(d.properties.messageId!);
+    if (ids.length > 1) ch.ack(d);
+    else if (giveBack === "nack") ch.nack(d, false, true);
+    else ch.reject(d, true);
+  });
+  w.run();
+  return ids;
+}
+
 describe("quorum queue returns on RabbitMQ 4.x (delivery-limit, position, count headers)", () => {
   it("4.0 to 4.2 count every return (nack, recover, channel close) towards the delivery-limit, and x-delivery-count is the number of returns (rabbit_fifo v4.0.0 return_one: AcquiredCount > DeliveryLimit)", () => {
     const w = quorumWorld("4.0", { "x-delivery-limit": 3 }, 1);
@@ -189,37 +209,12 @@ describe("quorum queue returns on RabbitMQ 4.x (delivery-limit, position, count 
   });
 
   it("4.x with the default delivery-limit returns a nacked delivery ahead of the ready messages; with x-delivery-limit -1 behind them (docs 4.0 quorum-queues#repeated-requeues; rabbit_fifo handle_aux #return)", () => {
-    const order = (args: FieldTable) => {
-      const w = quorumWorld("4.2", args, 3);
-      const ids: string[] = [];
-      const ch = w.conn.createChannel();
-      ch.prefetch(1);
-      ch.consume("q", (d) => {
-        if (!d) return;
-        ids.push(d.properties.messageId!);
-        if (ids.length === 1) ch.nack(d, false, true);
-        else ch.ack(d);
-      });
-      w.run();
-      return ids;
-    };
-    expect(order({})).toEqual(["m1", "m1", "m2", "m3"]);
-    expect(order({ "x-delivery-limit": -1 })).toEqual(["m1", "m2", "m3", "m1"]);
+    expect(returnOrder("4.2", {}, "nack")).toEqual(["m1", "m1", "m2", "m3"]);
+    expect(returnOrder("4.2", { "x-delivery-limit": -1 }, "nack")).toEqual(["m1", "m2", "m3", "m1"]);
   });
 
   it("4.3 returns a basic.reject with requeue ahead of the ready messages even without a delivery-limit (rabbit_channel v4.3.0: reject is {modify, delivery_failed=true}, applied directly)", () => {
-    const w = quorumWorld("4.3", { "x-delivery-limit": -1 }, 3);
-    const ids: string[] = [];
-    const ch = w.conn.createChannel();
-    ch.prefetch(1);
-    ch.consume("q", (d) => {
-      if (!d) return;
-      ids.push(d.properties.messageId!);
-      if (ids.length === 1) ch.reject(d, true);
-      else ch.ack(d);
-    });
-    w.run();
-    expect(ids).toEqual(["m1", "m1", "m2", "m3"]);
+    expect(returnOrder("4.3", { "x-delivery-limit": -1 }, "reject")).toEqual(["m1", "m1", "m2", "m3"]);
   });
 
   it("4.3 lets basic.nack with requeue loop without counting towards the delivery-limit, and without a limit puts it behind the ready messages (release notes 4.3.0: 'unlimited explicit message returns'; rabbit_channel v4.3.0 basic.nack -> requeue)", () => {
@@ -239,18 +234,7 @@ describe("quorum queue returns on RabbitMQ 4.x (delivery-limit, position, count 
     ]);
     expect(w.dead).toEqual([]);
 
-    const v = quorumWorld("4.3", { "x-delivery-limit": -1 }, 3);
-    const ids: string[] = [];
-    const ch2 = v.conn.createChannel();
-    ch2.prefetch(1);
-    ch2.consume("q", (d) => {
-      if (!d) return;
-      ids.push(d.properties.messageId!);
-      if (ids.length === 1) ch2.nack(d, false, true);
-      else ch2.ack(d);
-    });
-    v.run();
-    expect(ids).toEqual(["m1", "m2", "m3", "m1"]);
+    expect(returnOrder("4.3", { "x-delivery-limit": -1 }, "nack")).toEqual(["m1", "m2", "m3", "m1"]);
   });
 
   it("a channel close returns deliveries ahead of the ready messages, in delivery order, on every version (rabbit_fifo return_all)", () => {
