@@ -106,7 +106,10 @@ interface Pending {
   /** The channel and the client-facing delivery: this object is also the send action's argument. */
   readonly ch: Channel;
   readonly d: Delivery | undefined;
-  /** How the client settled it, while the queue process has yet to (SETTLE_* | SETTLE_REQUEUE). */
+  /**
+   * How the client settled it (SETTLE_* | SETTLE_REQUEUE) while that settlement is on its way to
+   * the queue process; NOT_SETTLING otherwise.
+   */
   settleAs: number;
   /**
    * The queue's node went down with the message unacked here (ORPHAN_*). The tag stays valid, but
@@ -135,6 +138,8 @@ const SETTLE_NACK = 1;
 const SETTLE_REJECT = 2;
 /** Added to the kind when the client asked for requeue. */
 const SETTLE_REQUEUE = 4;
+/** No settlement of the delivery is on its way to the queue. */
+const NOT_SETTLING = -1;
 const SETTLE_KINDS = ["ack", "nack", "reject"] as const;
 /** Several deliveries of one (queue, consumer) settled by one multiple ack / nack. */
 interface SettleGroup {
@@ -185,9 +190,10 @@ export class Channel extends Emitter<ChannelEvents> {
   private readonly unacked = new Map<number, Pending>();
   /**
    * Deliveries the client settled whose queue process has not applied the settlement yet (its
-   * `ack` operation is queued, or crossing to the queue's node). If the channel closes or the run
-   * ends first they count as unacked; a settlement that arrives after that is ignored (the queue
-   * requeued the message when the channel went, as RabbitMQ does on the channel's 'DOWN').
+   * `ack` operation is queued, or crossing to the queue's node; a runtime that runs the operation
+   * at once never puts them here). If the channel closes or the run ends first they count as
+   * unacked; a settlement that arrives after that is ignored (the queue requeued the message when
+   * the channel went, as RabbitMQ does on the channel's 'DOWN').
    */
   private readonly settling = new Set<Pending>();
   private readonly consumers = new Map<string, Consumer>();
@@ -595,7 +601,7 @@ export class Channel extends Emitter<ChannelEvents> {
           at: this.broker.sim.now,
           ch: this,
           d: undefined,
-          settleAs: 0,
+          settleAs: NOT_SETTLING,
           orphaned: NOT_ORPHANED,
         });
         this.broker.armAckTimeout();
@@ -816,7 +822,7 @@ export class Channel extends Emitter<ChannelEvents> {
         at: this.broker.sim.now,
         ch: this,
         d,
-        settleAs: 0,
+        settleAs: NOT_SETTLING,
         orphaned: NOT_ORPHANED,
       };
       this.unacked.set(tag, p);
@@ -912,8 +918,8 @@ export class Channel extends Emitter<ChannelEvents> {
         return;
       }
       p.settleAs = settleAs;
-      this.settling.add(p);
       this.broker.runtime.work(p.queue.proc, "ack", ONE_MESSAGE, settleInQueue, p);
+      if (p.settleAs !== NOT_SETTLING) this.settling.add(p); // the queue has not applied it yet
       return;
     }
     if (tag !== 0 && !this.unacked.has(tag)) {
@@ -931,7 +937,6 @@ export class Channel extends Emitter<ChannelEvents> {
       if (p.orphaned !== NOT_ORPHANED) this.settleOrphan(p, settleAs === SETTLE_ACK);
       else {
         p.settleAs = settleAs;
-        this.settling.add(p);
         live.push(p);
       }
     }
@@ -947,22 +952,32 @@ export class Channel extends Emitter<ChannelEvents> {
       };
       this.broker.runtime.work(list[0]!.queue.proc, "ack", { count: list.length }, settleGroupInQueue, group);
     }
+    for (const p of live) if (p.settleAs !== NOT_SETTLING) this.settling.add(p);
   }
 
   /** @internal queue side of a settlement: the queue process settles `p` and dispatches. */
   queueSettle(p: Pending): void {
-    if (!this.settling.delete(p)) return; // void: the channel closed before it arrived
-    this.settleInQueue(p, p.settleAs);
+    const settleAs = this.arrived(p);
+    if (settleAs === NOT_SETTLING) return; // void: the channel closed before it arrived
+    this.settleInQueue(p, settleAs);
     if (!p.queue.deleted) p.queue.dispatch();
     if (p.consumer && this.globalPrefetch !== 0) this.dispatchMine();
   }
 
   /** @internal queue side of a multiple ack / nack: one group, then one dispatch. */
   queueSettleGroup(g: SettleGroup): void {
-    for (const p of g.list) if (this.settling.delete(p)) this.settleInQueue(p, g.settleAs);
+    for (const p of g.list) if (this.arrived(p) !== NOT_SETTLING) this.settleInQueue(p, g.settleAs);
     const q = g.list[0]!.queue;
     if (!q.deleted) q.dispatch();
     if (g.lastReleasing && this.globalPrefetch !== 0) this.dispatchMine();
+  }
+
+  /** A settlement reached the queue process: how it settles `p`, or NOT_SETTLING if void. */
+  private arrived(p: Pending): number {
+    const settleAs = p.settleAs;
+    p.settleAs = NOT_SETTLING;
+    if (this.settling.size > 0) this.settling.delete(p);
+    return settleAs;
   }
 
   private settleInQueue(p: Pending, settleAs: number): void {
@@ -1025,6 +1040,7 @@ export class Channel extends Emitter<ChannelEvents> {
   private voidSettling(): void {
     if (this.settling.size === 0) return;
     const back = [...this.settling, ...this.unacked.values()].sort((a, b) => a.tag - b.tag);
+    for (const p of this.settling) p.settleAs = NOT_SETTLING;
     this.settling.clear();
     this.unacked.clear();
     for (const p of back) this.unacked.set(p.tag, p);
@@ -1055,14 +1071,14 @@ export class Channel extends Emitter<ChannelEvents> {
     // settlements on their way to the dead queue process are lost with it
     for (const p of [...this.settling]) {
       if (p.queue.deleted || !queues.has(p.queue)) continue;
-      this.settling.delete(p);
+      const settleAs = this.arrived(p);
       if (returns(p.queue, p.qm)) {
         p.orphaned = ORPHAN_RETURNED;
         this.release(p);
         back.push(p);
       } else {
         p.orphaned = ORPHAN_HELD;
-        this.settleOrphan(p, p.settleAs === SETTLE_ACK);
+        this.settleOrphan(p, settleAs === SETTLE_ACK);
       }
     }
     for (const p of this.unacked.values()) {
