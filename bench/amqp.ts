@@ -4,10 +4,11 @@
  * Figure: simulated messages per wall-clock second; B = 10,000 against B = 100 as the ratio
  * (topic routing is a trie walk, so it must not slow in proportion to B).
  */
-import { Broker, type Delivery } from "../src/amqp/index.js";
+import { Broker } from "../src/amqp/index.js";
 import { FreeRuntime } from "../src/cluster/free-runtime.js";
 import { Simulator } from "../src/engine/simulator.js";
 import type { Benchmark } from "./harness.js";
+import { runWindowed } from "./windowed.js";
 
 /** Publishes `messages` in windows of `window` (a producer that keeps `window` messages ahead). */
 export function topicPipeline(bindings: number, messages: number, window = 1000): number {
@@ -26,30 +27,17 @@ export function topicPipeline(bindings: number, messages: number, window = 1000)
   }
   ch.bindQueue("q", "x", "orders.eu.*");
   ch.prefetch(100);
-  let consumed = 0;
-  let published = 0;
-  const onMessage = (d: Delivery | null): void => {
-    if (!d) return;
-    consumed++;
-    ch.ack(d);
-    if (published < messages && published - consumed < window) publishSome();
-  };
-  ch.consume("q", onMessage);
   const content = { bytes: 256 };
-  const publishSome = (): void => {
-    const target = Math.min(messages, consumed + window);
-    while (published < target) {
-      ch.publish("x", "orders.eu.created", content);
-      published++;
-    }
-  };
-  publishSome();
-  sim.run();
-  const f = broker.finish();
-  if (consumed !== messages || f.total.acked !== messages) {
-    throw new Error(`bench: consumed ${consumed}, acked ${f.total.acked}, expected ${messages}`);
-  }
-  return consumed;
+  return runWindowed({
+    sim,
+    broker,
+    consumer: ch,
+    queue: "q",
+    publishOne: () => ch.publish("x", "orders.eu.created", content),
+    messages,
+    window,
+    refillBelow: window,
+  });
 }
 
 const N = 1_000_000;

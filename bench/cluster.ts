@@ -7,7 +7,7 @@
  * Figure: simulated messages per wall-clock second; the ratio is what the cost model costs in
  * simulation speed.
  */
-import { Broker, type Delivery } from "../src/amqp/index.js";
+import { Broker } from "../src/amqp/index.js";
 import { NodeFailureHandler } from "../src/amqp/replicated/node-failure.js";
 import { ClusterRuntime } from "../src/cluster/cluster-runtime.js";
 import { clusterConfig } from "../src/cluster/config.js";
@@ -16,6 +16,7 @@ import type { BrokerRuntime } from "../src/cluster/runtime.js";
 import { RandomStreams } from "../src/engine/random.js";
 import { Simulator } from "../src/engine/simulator.js";
 import type { Benchmark } from "./harness.js";
+import { runWindowed } from "./windowed.js";
 
 export function workQueue(
   costed: boolean,
@@ -37,35 +38,22 @@ export function workQueue(
   const pub = broker.connect({ name: "producer", node: "rabbit-1" }).createChannel();
   const sub = broker.connect({ name: "consumer", node: "rabbit-1" }).createChannel();
   sub.prefetch(100);
-  let consumed = 0;
-  let published = 0;
   const content = { bytes: 256 };
-  const publishSome = (): void => {
-    const target = Math.min(messages, consumed + window);
-    while (published < target) {
-      pub.sendToQueue("work", content);
-      published++;
-    }
-  };
-  const onMessage = (d: Delivery | null): void => {
-    if (!d) return;
-    consumed++;
-    sub.ack(d);
-    if (published < messages && published - consumed < window / 2) publishSome();
-  };
-  // start once the queue exists (routing happens when a publish frame arrives, not in the
-  // channel's process order, so publishes racing the declare would be unroutable)
   const args = queueType === "quorum" ? { "x-queue-type": "quorum" } : {};
-  pub.assertQueue("work", { durable: true, arguments: args }, () => {
-    sub.consume("work", onMessage);
-    publishSome();
-  });
-  sim.run();
-  const f = broker.finish();
-  if (consumed !== messages || f.total.acked !== messages) {
-    throw new Error(`bench: consumed ${consumed}, acked ${f.total.acked}, expected ${messages}`);
-  }
-  return consumed;
+  return runWindowed(
+    {
+      sim,
+      broker,
+      consumer: sub,
+      queue: "work",
+      publishOne: () => pub.sendToQueue("work", content),
+      messages,
+      window,
+      refillBelow: window / 2,
+    },
+    // start once the queue exists (a publish before the declare-ok would race it)
+    (go) => pub.assertQueue("work", { durable: true, arguments: args }, go),
+  );
 }
 
 const N = 300_000;
