@@ -51,8 +51,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.name = options.name;
     this.vhost = broker.vhost(options.vhost ?? "/");
     this.node = options.node ?? broker.runtime.nodes[0] ?? "rabbit@node1";
-    this.client = { kind: "client", name: options.name };
-    this.server = { kind: "node", name: this.node };
+    this.client = { kind: "client", name: options.name, net: undefined };
+    this.server = { kind: "node", name: this.node, net: undefined };
   }
 
   readonly name: string;

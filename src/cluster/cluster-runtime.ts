@@ -43,6 +43,8 @@ export interface HealInfo {
 
 class BrokerNode {
   state: NodeState = "up";
+  /** Links to the other nodes by their index in the cluster, made on first use (see hop()). */
+  readonly routes: (NodeRoute | undefined)[] = [];
   /** Incremented whenever the node goes down: transfers and syncs from an older epoch are void. */
   epoch = 0;
   downCause: DownCause | null = null;
@@ -50,10 +52,19 @@ class BrokerNode {
   durableCutoff = -1;
   constructor(
     readonly name: string,
+    /** Position in the cluster's node list. */
+    readonly index: number,
     readonly cpu: NodeCpu,
     readonly disk: Disk,
     readonly memory: NodeMemory,
   ) {}
+}
+
+/** The directed node-to-node link of one pair of nodes, with its endpoint keys. */
+interface NodeRoute {
+  readonly link: Link;
+  readonly fromKey: string;
+  readonly toKey: string;
 }
 
 /** A frame waiting at a held end (a blocked or frozen client) to be sent. */
@@ -90,11 +101,13 @@ interface HoppingWork {
 const hoppedWork = (w: HoppingWork): void => w.rt.work(w.proc, w.op, w.size, w.action, w.arg);
 
 /**
- * What send() needs to know about an endpoint, looked up once per endpoint object (connections
- * keep theirs for life): its network key, its broker node (nodes are never added or removed), and
+ * What send() needs to know about an endpoint, looked up once per endpoint object and kept in its
+ * `net` slot (connections keep their endpoints for life): its network key, its broker node (nodes are never added or removed), and
  * the last endpoint it sent to with that link (a connection's two ends only talk to each other).
  */
 interface EndpointInfo {
+  /** The runtime that made it (an endpoint object could be handed to two runtimes). */
+  readonly owner: ClusterRuntime;
   readonly key: string;
   readonly node: BrokerNode | undefined;
   lastTo: Endpoint | null;
@@ -120,7 +133,6 @@ export class ClusterRuntime implements BrokerRuntime {
   private readonly nodeList: BrokerNode[] = [];
   /** One endpoint object per node: the network caches keys per endpoint object, so reuse them. */
   private readonly nodeEndpoints = new Map<string, Endpoint>();
-  private readonly endpointInfo = new WeakMap<Endpoint, EndpointInfo>();
   private readonly network: Network;
   private readonly downListeners: NodeListener[] = [];
   private readonly upListeners: NodeListener[] = [];
@@ -184,6 +196,7 @@ export class ClusterRuntime implements BrokerRuntime {
       );
       const node = new BrokerNode(
         spec.name,
+        this.nodeList.length,
         new NodeCpu(sim, spec.name, spec.cores, config.creditLimit, this.running, (c) =>
           this.blockClient(c, false),
         ),
@@ -252,16 +265,42 @@ export class ClusterRuntime implements BrokerRuntime {
     else node.cpu.whenIdle(proc.key, action, arg);
   }
 
-  /** Carry an inter-node Erlang message from `from` to `to`, then run action(arg) on `to`. */
+  /**
+   * Carry an inter-node Erlang message from `from` to `to`, then run action(arg) on `to`: send()
+   * between the two nodes' endpoints, with the pair's link looked up once (a hop is about one
+   * frame in eight of a run, and the generic endpoint lookups were a visible share of its cost).
+   */
   private hop<A>(from: string, to: BrokerNode, bytes: number, action: Action<A>, arg: A): void {
-    this.send(this.nodeEndpoint(from), this.nodeEndpoint(to.name), INTER_NODE_OVERHEAD + bytes, action, arg);
+    const f = this.find(from);
+    if (f === undefined) throw new Error(`hop from unknown node '${from}'`);
+    if (f.state !== "up" || to.state !== "up") return;
+    let route = f.routes[to.index];
+    if (route === undefined) {
+      const fromKey = endpointKey(this.nodeEndpoint(from));
+      const toKey = endpointKey(this.nodeEndpoint(to.name));
+      route = { link: this.network.link(fromKey, toKey), fromKey, toKey };
+      f.routes[to.index] = route;
+    }
+    // node keys are never held (only clients are blocked or frozen)
+    if (this.network.cut(route.fromKey, route.toKey)) return;
+    this.transmit(
+      route.link,
+      route.fromKey,
+      from,
+      route.toKey,
+      f,
+      to,
+      INTER_NODE_OVERHEAD + bytes,
+      action,
+      arg,
+    );
   }
 
   /** The (shared, long-lived) endpoint of a broker node, for node-to-node sends. */
   nodeEndpoint(name: string): Endpoint {
     let e = this.nodeEndpoints.get(name);
     if (e === undefined) {
-      e = { kind: "node", name };
+      e = { kind: "node", name, net: undefined };
       this.nodeEndpoints.set(name, e);
     }
     return e;
@@ -309,12 +348,27 @@ export class ClusterRuntime implements BrokerRuntime {
       link = this.network.link(fromKey, toKey);
       fi.lastLink = link;
     }
+    this.transmit(link, fromKey, from.name, toKey, fromNode, toNode, bytes, action, arg);
+  }
+
+  /** Put a frame on `link` now (the ends are up and connected) and schedule its arrival. */
+  private transmit<A>(
+    link: Link,
+    fromKey: string,
+    fromName: string,
+    toKey: string,
+    fromNode: BrokerNode | undefined,
+    toNode: BrokerNode | undefined,
+    bytes: number,
+    action: Action<A>,
+    arg: A,
+  ): void {
     const t = this.network.arrivalOn(link, this.sim.now, bytes);
     const tr: Transfer = {
       action: action as Action<unknown>,
       arg,
       fromKey,
-      fromName: from.name,
+      fromName,
       toKey,
       from: fromNode,
       to: toNode,
@@ -631,16 +685,17 @@ export class ClusterRuntime implements BrokerRuntime {
   }
 
   private info(e: Endpoint): EndpointInfo {
-    let i = this.endpointInfo.get(e);
-    if (i === undefined) {
+    let i = e.net as EndpointInfo | undefined;
+    if (i === undefined || i.owner !== this) {
       i = {
+        owner: this,
         key: endpointKey(e),
         node: e.kind === "node" ? this.find(e.name) : undefined,
         lastTo: null,
         lastToInfo: null,
         lastLink: null,
       };
-      this.endpointInfo.set(e, i);
+      e.net = i;
     }
     return i;
   }

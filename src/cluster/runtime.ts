@@ -48,10 +48,14 @@ export interface OpSize {
   readonly count?: number;
 }
 
-/** One end of a network transfer: a client connection or a broker node. */
+/**
+ * One end of a network transfer: a client connection or a broker node. `net` is the runtime's
+ * cache of what it looked up about the endpoint (its key, node and last link): creators leave it
+ * undefined, and only the runtime sets it.
+ */
 export type Endpoint =
-  | { readonly kind: "client"; readonly name: string }
-  | { readonly kind: "node"; readonly name: string };
+  | { readonly kind: "client"; readonly name: string; net?: unknown }
+  | { readonly kind: "node"; readonly name: string; net?: unknown };
 
 export type NodeListener = (node: string) => void;
 

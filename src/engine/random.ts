@@ -48,7 +48,8 @@ export class RandomStreams {
     let s = this.streams.get(name);
     if (s === undefined) {
       const prng = seedrandom.alea(`amqpsim/${this.seed}/${name}`);
-      s = { name, next: () => prng() };
+      // Alea's generator reads its state from a closure, not from `this`: call it directly.
+      s = { name, next: prng };
       this.streams.set(name, s);
     }
     return s;
