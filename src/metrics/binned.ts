@@ -14,10 +14,14 @@ export class BinnedCounter {
   constructor(private readonly width: Nanoseconds) {}
 
   add(time: Nanoseconds, n = 1): void {
-    const b = Math.floor(time / this.width);
+    this.addToBin(Math.floor(time / this.width), n);
+  }
+
+  /** add() with the bin already found: `bin` = floor(time / width). */
+  addToBin(bin: number, n = 1): void {
     const a = this.perBin;
-    while (a.length <= b) a.push(0);
-    a[b]! += n;
+    while (a.length <= bin) a.push(0);
+    a[bin]! += n;
     this.total += n;
   }
 }
@@ -53,61 +57,6 @@ export class BinnedLevel {
     if (value > this.binMax[b]!) this.binMax[b] = value;
   }
 
-  /**
-   * `a`, `b` and `c` become `va`, `vb`, `vc` at `time`: the same as three set() calls, with the bin
-   * found once when all three last changed in the bin of `time` (a queue's ready, unacked and
-   * depth levels change together on every queue signal).
-   */
-  static setThree(
-    time: Nanoseconds,
-    a: BinnedLevel,
-    va: number,
-    b: BinnedLevel,
-    vb: number,
-    c: BinnedLevel,
-    vc: number,
-  ): void {
-    const last = a.last;
-    const w = a.width;
-    const bin = Math.floor(time / w);
-    if (
-      time > last &&
-      b.last === last &&
-      c.last === last &&
-      b.width === w &&
-      c.width === w &&
-      Math.floor(last / w) === bin &&
-      bin < a.binIntegral.length &&
-      bin < b.binIntegral.length &&
-      bin < c.binIntegral.length
-    ) {
-      a.step(bin, time, va);
-      b.step(bin, time, vb);
-      c.step(bin, time, vc);
-      return;
-    }
-    a.set(time, va);
-    b.set(time, vb);
-    c.set(time, vc);
-  }
-
-  /**
-   * set(time, value) when the level last changed in bin `bin`, before `time`, and `bin` exists:
-   * the same arithmetic as advance() + set() for that case.
-   */
-  private step(bin: number, time: Nanoseconds, value: number): void {
-    const v = this.level;
-    const integral = this.binIntegral;
-    const max = this.binMax;
-    integral[bin]! += v * (time - this.last);
-    if (v > max[bin]!) max[bin] = v;
-    this.integral += v * (time - this.last);
-    this.last = time;
-    this.level = value;
-    if (value > this.max) this.max = value;
-    if (value > max[bin]!) max[bin] = value;
-  }
-
   /** Integrate the current level up to `time` (call with the end time before reading). */
   advance(time: Nanoseconds): void {
     let t = this.last;
@@ -134,4 +83,165 @@ export class BinnedLevel {
       this.binMax.push(0);
     }
   }
+}
+
+/**
+ * One queue's time series: what three BinnedLevels (ready, unacked, and depth = their sum) and
+ * three BinnedCounters (enqueued, delivered, consumed) would give, keeping only what the result
+ * reads (ready and unacked: per-bin integrals, integral, max; depth: per-bin max, integral, max).
+ *
+ * Every queue signal updates a queue's series: millions of times in a long run, spread over
+ * thousands of queues. So the caller finds the bin once per signal, and the sums of the bin the
+ * queue last changed in stay in fields until a later bin begins: a signal touches this object only,
+ * not six arrays. Each sum is built in the same order as the arrays' elements would be, so every
+ * number is the one BinnedLevel and BinnedCounter give.
+ *
+ * Counts must follow a set() at the same time (a queue's counts change with its levels): a count
+ * is then in the bin the levels last changed in, or (time going back) in an earlier one.
+ */
+export class BinnedQueue {
+  /** Per bin: ready and unacked integrals (level x ns), depth max, counts; complete after close(). */
+  readonly readyBinIntegral: number[] = [];
+  readonly unackedBinIntegral: number[] = [];
+  readonly depthBinMax: number[] = [];
+  readonly enqueuedPerBin: number[] = [];
+  readonly deliveredPerBin: number[] = [];
+  readonly consumedPerBin: number[] = [];
+  readyIntegral = 0;
+  unackedIntegral = 0;
+  depthIntegral = 0;
+  readyMax = 0;
+  unackedMax = 0;
+  depthMax = 0;
+  ready = 0;
+  unacked = 0;
+  /** Totals of the counts. */
+  enqueued = 0;
+  delivered = 0;
+  consumed = 0;
+  private last: Nanoseconds = 0;
+  /** floor(last / width): the bin of the sums below, not yet in the arrays. */
+  private bin = 0;
+  private binReady = 0;
+  private binUnacked = 0;
+  private binDepthMax = 0;
+  private binEnqueued = 0;
+  private binDelivered = 0;
+  private binConsumed = 0;
+
+  constructor(private readonly width: Nanoseconds) {}
+
+  get depth(): number {
+    return this.ready + this.unacked;
+  }
+
+  /** The levels become `ready` and `unacked` at `time`; `bin` must be floor(time / width). */
+  set(time: Nanoseconds, bin: number, ready: number, unacked: number): void {
+    const dt = time - this.last;
+    if (dt > 0) {
+      if (bin === this.bin) {
+        // BinnedLevel.set's arithmetic when the level last changed in this bin: one slice
+        const r = this.ready;
+        const u = this.unacked;
+        const d = r + u;
+        this.binReady += r * dt;
+        this.binUnacked += u * dt;
+        if (d > this.binDepthMax) this.binDepthMax = d;
+        this.readyIntegral += r * dt;
+        this.unackedIntegral += u * dt;
+        this.depthIntegral += d * dt;
+        this.last = time;
+      } else this.advance(time);
+    }
+    this.ready = ready;
+    this.unacked = unacked;
+    const d = ready + unacked;
+    if (ready > this.readyMax) this.readyMax = ready;
+    if (unacked > this.unackedMax) this.unackedMax = unacked;
+    if (d > this.depthMax) this.depthMax = d;
+    if (bin === this.bin) {
+      if (d > this.binDepthMax) this.binDepthMax = d;
+    } else {
+      // time went back into an earlier bin, whose numbers are in the arrays already
+      const max = this.depthBinMax;
+      while (max.length <= bin) max.push(0);
+      if (d > max[bin]!) max[bin] = d;
+    }
+  }
+
+  countEnqueued(bin: number): void {
+    this.enqueued++;
+    if (bin === this.bin) this.binEnqueued++;
+    else addAt(this.enqueuedPerBin, bin, 1);
+  }
+
+  countDelivered(bin: number): void {
+    this.delivered++;
+    if (bin === this.bin) this.binDelivered++;
+    else addAt(this.deliveredPerBin, bin, 1);
+  }
+
+  countConsumed(bin: number): void {
+    this.consumed++;
+    if (bin === this.bin) this.binConsumed++;
+    else addAt(this.consumedPerBin, bin, 1);
+  }
+
+  /** Integrate the levels up to `time` (BinnedLevel.advance for the three). */
+  advance(time: Nanoseconds): void {
+    let t = this.last;
+    if (time <= t) return;
+    const w = this.width;
+    const r = this.ready;
+    const u = this.unacked;
+    const d = r + u;
+    for (;;) {
+      // t is in this.bin
+      const end = Math.min(time, (this.bin + 1) * w);
+      this.binReady += r * (end - t);
+      this.binUnacked += u * (end - t);
+      if (d > this.binDepthMax) this.binDepthMax = d;
+      t = end;
+      if (t >= time) break;
+      this.moveTo(Math.floor(t / w));
+    }
+    this.readyIntegral += r * (time - this.last);
+    this.unackedIntegral += u * (time - this.last);
+    this.depthIntegral += d * (time - this.last);
+    this.last = time;
+    const b = Math.floor(time / w);
+    if (b !== this.bin) this.moveTo(b);
+  }
+
+  /** Integrate up to `end` and put the last bin's sums in the arrays. */
+  close(end: Nanoseconds): void {
+    this.advance(end);
+    this.moveTo(this.bin);
+  }
+
+  /** Put the sums of the current bin in the arrays and start bin `next` at zero. */
+  private moveTo(next: number): void {
+    const b = this.bin;
+    // an array element is written once, from 0: 0 + sum is the sum BinnedLevel would hold
+    addAt(this.readyBinIntegral, b, this.binReady);
+    addAt(this.unackedBinIntegral, b, this.binUnacked);
+    const max = this.depthBinMax;
+    while (max.length <= b) max.push(0);
+    if (this.binDepthMax > max[b]!) max[b] = this.binDepthMax;
+    if (this.binEnqueued > 0) addAt(this.enqueuedPerBin, b, this.binEnqueued);
+    if (this.binDelivered > 0) addAt(this.deliveredPerBin, b, this.binDelivered);
+    if (this.binConsumed > 0) addAt(this.consumedPerBin, b, this.binConsumed);
+    this.bin = next;
+    this.binReady = 0;
+    this.binUnacked = 0;
+    this.binDepthMax = 0;
+    this.binEnqueued = 0;
+    this.binDelivered = 0;
+    this.binConsumed = 0;
+  }
+}
+
+function addAt(a: number[], i: number, x: number): void {
+  while (a.length <= i) a.push(0);
+  a[i]! += x;
 }

@@ -16,9 +16,9 @@ import type {
   SettledSignal,
 } from "../amqp/signals.js";
 import type { Nanoseconds } from "../engine/time.js";
-import { BinnedCounter, BinnedLevel } from "./binned.js";
+import { BinnedCounter, BinnedLevel, BinnedQueue } from "./binned.js";
 import type { ClientSignals, ConsumerActivitySignal } from "./consumer-activity.js";
-import { LogLinearHistogram } from "./histogram.js";
+import { bucketIndex, DEFAULT_SUB_BITS, LogLinearHistogram } from "./histogram.js";
 import {
   type DepthSummary,
   EMPTY_TOPOLOGY,
@@ -35,6 +35,7 @@ import {
   type ScenarioInfo,
   type Topology,
 } from "./result.js";
+import { SmallIntMap } from "./small-int-map.js";
 
 export interface CollectorOptions {
   /** Width of the time-series bins, ns (see defaultBinWidth). */
@@ -82,12 +83,7 @@ type MutableFates = { [F in Fate]: number };
 const zeroFates = (): MutableFates => Object.fromEntries(FATES.map((f) => [f, 0])) as MutableFates;
 
 class QueueStats {
-  readonly ready: BinnedLevel;
-  readonly unacked: BinnedLevel;
-  readonly depth: BinnedLevel;
-  readonly enqueued: BinnedCounter;
-  readonly delivered: BinnedCounter;
-  readonly consumed: BinnedCounter;
+  readonly series: BinnedQueue;
   redelivered = 0;
   acked = 0;
   rejected = 0;
@@ -98,17 +94,14 @@ class QueueStats {
   readonly latency = new LogLinearHistogram(QUEUE_HISTOGRAM_BITS);
   readonly wait = new LogLinearHistogram(QUEUE_HISTOGRAM_BITS);
   readonly fates = zeroFates();
-  /** msgIds of copies in this queue delivered at least once / more than once (live copies only). */
-  readonly seen = new Set<number>();
-  readonly dup = new Set<number>();
+  /** Deliveries of each live copy in this queue delivered at least once, by msgId. */
+  readonly deliveries = new SmallIntMap();
+  /** The consumer connection of the last delivery or settlement (one per queue, mostly). */
+  consumerName: string | null = null;
+  consumer: ConsumerCounts | null = null;
 
   constructor(w: Nanoseconds) {
-    this.ready = new BinnedLevel(w);
-    this.unacked = new BinnedLevel(w);
-    this.depth = new BinnedLevel(w);
-    this.enqueued = new BinnedCounter(w);
-    this.delivered = new BinnedCounter(w);
-    this.consumed = new BinnedCounter(w);
+    this.series = new BinnedQueue(w);
   }
 }
 
@@ -119,6 +112,12 @@ class ExchangeStats {
     this.published = new BinnedCounter(w);
     this.unroutable = new BinnedCounter(w);
   }
+}
+
+/** Deliveries to and consumptions by one consumer connection. */
+interface ConsumerCounts {
+  delivered: number;
+  consumed: number;
 }
 
 class GroupStats {
@@ -192,9 +191,8 @@ export class RunCollector {
   private readonly exchanges = new Map<string, ExchangeStats>();
   private readonly groups = new Map<string, GroupStats>();
   private readonly instances = new Map<string, { group: string; busy: number; capacity: number }>();
-  private readonly byPublisher = new Map<string, number>();
-  private readonly deliveredByConsumer = new Map<string, number>();
-  private readonly consumedByConsumer = new Map<string, number>();
+  private readonly byPublisher = new Map<string, { n: number }>();
+  private readonly byConsumer = new Map<string, ConsumerCounts>();
   private readonly byBinding = new Map<string, { n: number }>();
   private readonly bindingSlot = new WeakMap<MatchedBinding, { n: number }>();
 
@@ -206,6 +204,14 @@ export class RunCollector {
   private confirmedLost = 0;
   private readonly markers: Marker[] = [];
   private finished = false;
+
+  // the last lookup of each map by name (see queue())
+  private lastQueueName: string | null = null;
+  private lastQueue: QueueStats | null = null;
+  private lastExchangeName: string | null = null;
+  private lastExchange: ExchangeStats | null = null;
+  private lastPublisherName: string | null = null;
+  private lastPublisher: { n: number } | null = null;
 
   constructor(signals: BrokerSignals, options: CollectorOptions) {
     if (!(options.binWidth > 0)) throw new RangeError(`binWidth must be > 0 ns, got ${options.binWidth}`);
@@ -236,42 +242,75 @@ export class RunCollector {
   }
 
   // --- signal handlers ------------------------------------------------------------------------
+  // Each handler finds the time's bin once (bin = floor(time / w)) and passes it on. Lookups by
+  // name keep the last hit: three queue signals in four name the queue the previous one named,
+  // and a queue's deliveries mostly go to one consumer (a reply queue's caller, a host's server).
 
   private queue(name: string): QueueStats {
+    if (name === this.lastQueueName) return this.lastQueue!;
     let q = this.queues.get(name);
     if (!q) {
       q = new QueueStats(this.w);
       this.queues.set(name, q);
     }
+    this.lastQueueName = name;
+    this.lastQueue = q;
     return q;
   }
 
   private exchange(name: string): ExchangeStats {
+    if (name === this.lastExchangeName) return this.lastExchange!;
     let e = this.exchanges.get(name);
     if (!e) {
       e = new ExchangeStats(this.w);
       this.exchanges.set(name, e);
     }
+    this.lastExchangeName = name;
+    this.lastExchange = e;
     return e;
+  }
+
+  /** The counts of consumer `name`, which took a delivery from or settled one in queue `q`. */
+  private consumerCounts(q: QueueStats, name: string): ConsumerCounts {
+    if (name === q.consumerName) return q.consumer!;
+    let c = this.byConsumer.get(name);
+    if (!c) {
+      c = { delivered: 0, consumed: 0 };
+      this.byConsumer.set(name, c);
+    }
+    q.consumerName = name;
+    q.consumer = c;
+    return c;
   }
 
   /**
    * The queue's levels after a signal. Callers pass the fields, not the payload: payloads of
    * several signal types here would make the property reads polymorphic.
    */
-  private depth(queue: string, time: Nanoseconds, ready: number, unacked: number): QueueStats {
+  private depth(queue: string, time: Nanoseconds, bin: number, ready: number, unacked: number): QueueStats {
     const q = this.queue(queue);
-    BinnedLevel.setThree(time, q.ready, ready, q.unacked, unacked, q.depth, ready + unacked);
+    q.series.set(time, bin, ready, unacked);
     return q;
   }
 
   private onPublished(s: PublishedSignal): void {
+    const bin = Math.floor(s.time / this.w);
     this.published++;
     this.copiesStarted++;
     this.publishedBytes += s.bytes;
-    this.tPublished.add(s.time);
-    this.exchange(s.exchange).published.add(s.time);
-    this.byPublisher.set(s.publisher, (this.byPublisher.get(s.publisher) ?? 0) + 1);
+    this.tPublished.addToBin(bin);
+    this.exchange(s.exchange).published.addToBin(bin);
+    let p = this.lastPublisher;
+    if (s.publisher !== this.lastPublisherName) {
+      p = this.byPublisher.get(s.publisher) ?? null;
+      if (p === null) {
+        p = { n: 0 };
+        this.byPublisher.set(s.publisher, p);
+      }
+      this.lastPublisherName = s.publisher;
+      this.lastPublisher = p;
+    }
+    p!.n++;
   }
 
   private onRouted(s: RoutedSignal): void {
@@ -299,49 +338,45 @@ export class RunCollector {
   }
 
   private onEnqueued(s: EnqueuedSignal): void {
+    const bin = Math.floor(s.time / this.w);
     this.enqueued++;
-    this.depth(s.queue, s.time, s.ready, s.unacked).enqueued.add(s.time);
+    this.depth(s.queue, s.time, bin, s.ready, s.unacked).series.countEnqueued(bin);
   }
 
   private onDelivered(s: DeliveredSignal): void {
-    const q = this.depth(s.queue, s.time, s.ready, s.unacked);
+    const time = s.time;
+    const bin = Math.floor(time / this.w);
+    const q = this.depth(s.queue, time, bin, s.ready, s.unacked);
     this.delivered++;
-    q.delivered.add(s.time);
-    this.tDelivered.add(s.time);
-    const lat = s.time - s.publishedAt;
-    this.latency.record(lat);
-    q.latency.record(lat);
-    const wait = s.time - s.enqueuedAt;
-    this.queueWait.record(wait);
-    q.wait.record(wait);
-    this.recordBinLatency(s.time, lat);
+    q.series.countDelivered(bin);
+    this.tDelivered.addToBin(bin);
+    // LogLinearHistogram.record's clamp and floor, and each bucket index computed once for the
+    // histograms that share it (whole-run latency and this bin's latency)
+    const lat = time - s.publishedAt > 0 ? Math.floor(time - s.publishedAt) : 0;
+    const latIndex = bucketIndex(lat, DEFAULT_SUB_BITS);
+    this.latency.recordInBucket(lat, latIndex);
+    q.latency.recordInBucket(lat, bucketIndex(lat, QUEUE_HISTOGRAM_BITS));
+    const wait = time - s.enqueuedAt > 0 ? Math.floor(time - s.enqueuedAt) : 0;
+    this.queueWait.recordInBucket(wait, bucketIndex(wait, DEFAULT_SUB_BITS));
+    q.wait.recordInBucket(wait, bucketIndex(wait, QUEUE_HISTOGRAM_BITS));
+    if (bin !== this.binLatencyIndex) this.flushBinLatency(bin);
+    this.binLatency.recordInBucket(lat, latIndex);
     if (s.redelivered) {
       this.redelivered++;
       q.redelivered++;
     }
-    if (q.seen.has(s.msgId)) {
-      if (!q.dup.has(s.msgId)) {
-        q.dup.add(s.msgId);
-        this.duplicates++;
-      }
-    } else {
-      q.seen.add(s.msgId);
-    }
-    this.deliveredByConsumer.set(s.consumer, (this.deliveredByConsumer.get(s.consumer) ?? 0) + 1);
-    if (s.autoAck) this.countConsumed(q, s.time, s.consumer);
+    // a copy delivered a second time while in the queue is a duplicate (counted once)
+    if (q.deliveries.increment(s.msgId) === 2) this.duplicates++;
+    const c = this.consumerCounts(q, s.consumer);
+    c.delivered++;
+    if (s.autoAck) this.countConsumed(q, bin, c);
   }
 
-  private countConsumed(q: QueueStats, time: Nanoseconds, consumer: string): void {
+  private countConsumed(q: QueueStats, bin: number, c: ConsumerCounts): void {
     this.consumed++;
-    q.consumed.add(time);
-    this.tConsumed.add(time);
-    this.consumedByConsumer.set(consumer, (this.consumedByConsumer.get(consumer) ?? 0) + 1);
-  }
-
-  private recordBinLatency(time: Nanoseconds, lat: Nanoseconds): void {
-    const b = Math.floor(time / this.w);
-    if (b !== this.binLatencyIndex) this.flushBinLatency(b);
-    this.binLatency.record(lat);
+    q.series.countConsumed(bin);
+    this.tConsumed.addToBin(bin);
+    c.consumed++;
   }
 
   /** Close the current latency bin and move to bin `next` (bins in between had no deliveries). */
@@ -363,11 +398,12 @@ export class RunCollector {
   }
 
   private onSettled(s: SettledSignal): void {
-    const q = this.depth(s.queue, s.time, s.ready, s.unacked);
+    const bin = Math.floor(s.time / this.w);
+    const q = this.depth(s.queue, s.time, bin, s.ready, s.unacked);
     if (s.kind === "ack") {
       this.acked++;
       q.acked++;
-      this.countConsumed(q, s.time, s.consumer);
+      this.countConsumed(q, bin, this.consumerCounts(q, s.consumer));
     } else {
       this.rejected++;
       q.rejected++;
@@ -391,17 +427,17 @@ export class RunCollector {
 
   private onExpired(s: ExpiredSignal): void {
     this.expired++;
-    this.depth(s.queue, s.time, s.ready, s.unacked).expired++;
+    this.depth(s.queue, s.time, Math.floor(s.time / this.w), s.ready, s.unacked).expired++;
   }
 
   private onDeadLettered(s: DeadLetteredSignal): void {
     this.deadLettered++;
-    this.depth(s.queue, s.time, s.ready, s.unacked).deadLettered++;
+    this.depth(s.queue, s.time, Math.floor(s.time / this.w), s.ready, s.unacked).deadLettered++;
   }
 
   private onDropped(s: DroppedSignal): void {
     this.dropped++;
-    this.depth(s.queue, s.time, s.ready, s.unacked).dropped++;
+    this.depth(s.queue, s.time, Math.floor(s.time / this.w), s.ready, s.unacked).dropped++;
   }
 
   private onFate(s: FateSignal): void {
@@ -412,8 +448,7 @@ export class RunCollector {
       const q = this.queue(s.queue);
       q.fates[s.fate]++;
       if (s.fate === "lost") this.lostFromQueue(q, s);
-      q.seen.delete(s.msgId);
-      if (q.dup.size > 0) q.dup.delete(s.msgId);
+      q.deliveries.take(s.msgId);
     }
     if (s.fate === "lost") {
       this.lost++;
@@ -424,20 +459,20 @@ export class RunCollector {
 
   /**
    * A lost copy leaves its queue without a depth signal (node crash, purge, queue deletion), so
-   * the depth is adjusted here: a deleted queue is empty; otherwise the copy came off the unacked
+   * the levels are estimated: a deleted queue is empty; otherwise the copy came off the unacked
    * count if it had been delivered, else off the ready count. The next signal that carries the
    * queue's depth replaces this estimate with the model's numbers.
    */
   private lostFromQueue(q: QueueStats, s: FateSignal): void {
-    let ready = q.ready.value;
-    let unacked = q.unacked.value;
+    let ready = q.series.ready;
+    let unacked = q.series.unacked;
     if (s.lossCause === "queue-deleted") {
       ready = 0;
       unacked = 0;
-    } else if (q.seen.has(s.msgId) && unacked > 0) unacked--;
+    } else if (q.deliveries.get(s.msgId) !== undefined && unacked > 0) unacked--;
     else if (ready > 0) ready--;
     else if (unacked > 0) unacked--;
-    BinnedLevel.setThree(s.time, q.ready, ready, q.unacked, unacked, q.depth, ready + unacked);
+    q.series.set(s.time, Math.floor(s.time / this.w), ready, unacked);
   }
 
   private onMarker(s: EventMarkerSignal): void {
@@ -478,20 +513,13 @@ export class RunCollector {
     const nBins = Math.max(1, Math.ceil(end / this.w));
     // width of bin i in ns (the last one may be partial)
     const widths = Array.from({ length: nBins }, (_, i) => Math.max(0, Math.min(this.w, end - i * this.w)));
-    const rate = (c: BinnedCounter): number[] =>
-      fold(c.perBin, nBins, (a, b) => a + b).map((n, i) =>
-        r(widths[i]! > 0 ? n / (widths[i]! / NS_PER_S) : 0),
-      );
+    const rate = (perBin: readonly number[]): number[] =>
+      fold(perBin, nBins, (a, b) => a + b).map((n, i) => r(widths[i]! > 0 ? n / (widths[i]! / NS_PER_S) : 0));
     const perSec = (n: number): number => r(endS > 0 ? n / endS : 0);
-    const levelMean = (l: BinnedLevel): number[] =>
-      fold(l.binIntegral, nBins, (a, b) => a + b).map((x, i) => r(widths[i]! > 0 ? x / widths[i]! : 0));
-    const levelMax = (l: BinnedLevel): number[] => fold(l.binMax, nBins, Math.max);
+    const levelMean = (binIntegral: readonly number[]): number[] =>
+      fold(binIntegral, nBins, (a, b) => a + b).map((x, i) => r(widths[i]! > 0 ? x / widths[i]! : 0));
 
-    for (const q of this.queues.values()) {
-      q.ready.advance(end);
-      q.unacked.advance(end);
-      q.depth.advance(end);
-    }
+    for (const q of this.queues.values()) q.series.close(end);
     for (const g of this.groups.values()) {
       g.busy.advance(end);
       g.capacity.advance(end);
@@ -509,8 +537,11 @@ export class RunCollector {
     const groupOf = this.consumerGroupResolver(topo);
     const groupDelivered = new Map<string, number>();
     const groupConsumed = new Map<string, number>();
-    for (const [c, n] of this.deliveredByConsumer) addTo(groupDelivered, groupOf(c), n);
-    for (const [c, n] of this.consumedByConsumer) addTo(groupConsumed, groupOf(c), n);
+    for (const [c, n] of this.byConsumer) {
+      const g = groupOf(c);
+      addTo(groupDelivered, g, n.delivered);
+      addTo(groupConsumed, g, n.consumed);
+    }
     const groupNames = sortedUnion(
       this.groups.keys(),
       topo.consumers.map((c) => c.name),
@@ -525,14 +556,14 @@ export class RunCollector {
     for (const name of queueNames) {
       const q = this.queues.get(name) ?? emptyQ;
       summaryQueues[name] = {
-        depth: depthSummary(q.depth, end),
-        ready: depthSummary(q.ready, end),
-        unacked: depthSummary(q.unacked, end),
+        depth: depthSummary(q.series.depthMax, q.series.depthIntegral, q.series.depth, end),
+        ready: depthSummary(q.series.readyMax, q.series.readyIntegral, q.series.ready, end),
+        unacked: depthSummary(q.series.unackedMax, q.series.unackedIntegral, q.series.unacked, end),
         counts: {
-          enqueued: q.enqueued.total,
-          delivered: q.delivered.total,
+          enqueued: q.series.enqueued,
+          delivered: q.series.delivered,
           redelivered: q.redelivered,
-          consumed: q.consumed.total,
+          consumed: q.series.consumed,
           acked: q.acked,
           rejected: q.rejected,
           expired: q.expired,
@@ -540,20 +571,20 @@ export class RunCollector {
           dropped: q.dropped,
         },
         throughput: {
-          enqueued: perSec(q.enqueued.total),
-          delivered: perSec(q.delivered.total),
-          consumed: perSec(q.consumed.total),
+          enqueued: perSec(q.series.enqueued),
+          delivered: perSec(q.series.delivered),
+          consumed: perSec(q.series.consumed),
         },
         latency: latencySummary(q.latency),
         queueWait: latencySummary(q.wait),
       };
       seriesQueues[name] = {
-        enqueued: rate(q.enqueued),
-        delivered: rate(q.delivered),
-        consumed: rate(q.consumed),
-        ready: levelMean(q.ready),
-        unacked: levelMean(q.unacked),
-        depthMax: levelMax(q.depth),
+        enqueued: rate(q.series.enqueuedPerBin),
+        delivered: rate(q.series.deliveredPerBin),
+        consumed: rate(q.series.consumedPerBin),
+        ready: levelMean(q.series.readyBinIntegral),
+        unacked: levelMean(q.series.unackedBinIntegral),
+        depthMax: fold(q.series.depthBinMax, nBins, Math.max),
       };
       fateQueues[name] = { ...q.fates };
     }
@@ -567,7 +598,7 @@ export class RunCollector {
         unroutable: e.unroutable.total,
         rate: perSec(e.published.total),
       };
-      seriesExchanges[name] = { published: rate(e.published), unroutable: rate(e.unroutable) };
+      seriesExchanges[name] = { published: rate(e.published.perBin), unroutable: rate(e.unroutable.perBin) };
     }
 
     const summaryConsumers: Record<string, unknown> = {};
@@ -589,7 +620,7 @@ export class RunCollector {
     const fateTotal = FATES.reduce((a, f) => a + this.totalFates[f], 0);
     const publisherOf = prefixResolver(topo.producers.map((p) => p.name));
     const producerMessages = new Map<string, number>();
-    for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n);
+    for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n.n);
 
     // declared bindings, then bindings only the routing saw (the default exchange's implicit
     // ones, bindings clients declared while running), in key order
@@ -602,7 +633,7 @@ export class RunCollector {
         ...e,
         messages: this.exchanges.get(e.name)?.published.total ?? 0,
       })),
-      queues: topo.queues.map((q) => ({ ...q, messages: this.queues.get(q.name)?.enqueued.total ?? 0 })),
+      queues: topo.queues.map((q) => ({ ...q, messages: this.queues.get(q.name)?.series.enqueued ?? 0 })),
       bindings: [
         ...topo.bindings.map((b) => ({
           ...b,
@@ -672,11 +703,11 @@ export class RunCollector {
         binWidth: r(this.w / NS_PER_S),
         time: widths.map((_, i) => r((i * this.w) / NS_PER_S)),
         total: {
-          published: rate(this.tPublished),
-          confirmed: rate(this.tConfirmed),
-          returned: rate(this.tReturned),
-          delivered: rate(this.tDelivered),
-          consumed: rate(this.tConsumed),
+          published: rate(this.tPublished.perBin),
+          confirmed: rate(this.tConfirmed.perBin),
+          returned: rate(this.tReturned.perBin),
+          delivered: rate(this.tDelivered.perBin),
+          consumed: rate(this.tConsumed.perBin),
         },
         exchanges: seriesExchanges as RunResult["timeSeries"]["exchanges"],
         queues: seriesQueues as RunResult["timeSeries"]["queues"],
@@ -793,8 +824,9 @@ function padNull(a: readonly (number | null)[], n: number): (number | null)[] {
   return out;
 }
 
-function depthSummary(l: BinnedLevel, end: Nanoseconds): DepthSummary {
-  return { max: l.max, mean: end > 0 ? r(l.integral / end) : l.value, final: l.value };
+/** A level's summary from its max, time integral (level x ns) and final value. */
+function depthSummary(max: number, integral: number, final: number, end: Nanoseconds): DepthSummary {
+  return { max, mean: end > 0 ? r(integral / end) : final, final };
 }
 
 function latencySummary(h: LogLinearHistogram): LatencySummary {

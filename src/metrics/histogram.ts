@@ -52,7 +52,16 @@ export class LogLinearHistogram {
   /** Record one value (ns). Negative values are clamped to 0, fractions floored. */
   record(value: number): void {
     const v = value > 0 ? Math.floor(value) : 0;
-    this.addToBucket(v, 1);
+    this.recordInBucket(v, bucketIndex(v, this.subBits));
+  }
+
+  /**
+   * record() for a value already clamped and floored, whose bucket the caller found:
+   * `index` = bucketIndex(v, subBits) (a caller recording one value in several histograms finds
+   * each index once).
+   */
+  recordInBucket(v: number, index: number): void {
+    this.addIndex(index, 1);
     this.n++;
     this.total += v;
     if (v < this.lo) this.lo = v;
@@ -163,7 +172,10 @@ export class LogLinearHistogram {
   }
 
   private addToBucket(v: number, c: number): void {
-    const idx = bucketIndex(v, this.subBits);
+    this.addIndex(bucketIndex(v, this.subBits), c);
+  }
+
+  private addIndex(idx: number, c: number): void {
     if (this.counts.length === 0) {
       this.offset = idx;
       this.counts.push(0);

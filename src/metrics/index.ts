@@ -4,3 +4,4 @@ export * from "./consumer-activity.js";
 export * from "./histogram.js";
 export * from "./result.js";
 export * from "./result-json.js";
+export * from "./small-int-map.js";
