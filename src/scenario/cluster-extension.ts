@@ -5,6 +5,7 @@ import { ClusterRuntime } from "../cluster/cluster-runtime.js";
 import type { NodeMemory } from "../cluster/memory.js";
 import { type ClientControl, forwardClusterMarkers } from "../faults/index.js";
 import type { JsonValue } from "../metrics/result.js";
+import { SmallIntMap } from "../metrics/small-int-map.js";
 import type { WorldExtension } from "./extensions.js";
 import { buildFaults } from "./schema/faults.js";
 import { effectivePolicy } from "./topology-args.js";
@@ -22,13 +23,11 @@ const states = new WeakMap<World, ClusterState>();
 
 /**
  * The bodies one queue holds on its node's memory account, by msgId, from enqueue until the copy's
- * fate. Most queues hold a message or two at a time (reply and per-host queues), so the copies sit
- * in two short arrays searched from the end, and move to a Map only when a queue holds many.
+ * fate. Most queues hold a message or two at a time (reply and per-host queues): SmallIntMap keeps
+ * those in two short arrays.
  */
 class HeldCopies {
-  private ids: number[] = [];
-  private sizes: number[] = [];
-  private map: Map<number, number> | null = null;
+  private readonly bytes = new SmallIntMap();
   /** The node whose account the last enqueue charged (a queue's leader may move). */
   private node = "";
   private nodeMemory: NodeMemory | null = null;
@@ -40,23 +39,7 @@ class HeldCopies {
 
   /** Count `bytes` for copy `msgId` on `node` (a second enqueue of the same msgId replaces its size). */
   add(msgId: number, bytes: number, node: string): void {
-    const m = this.map;
-    if (m !== null) m.set(msgId, bytes);
-    else {
-      const i = this.ids.lastIndexOf(msgId);
-      if (i >= 0) this.sizes[i] = bytes;
-      else if (this.ids.length < 8) {
-        this.ids.push(msgId);
-        this.sizes.push(bytes);
-      } else {
-        const big = new Map<number, number>();
-        for (let j = 0; j < this.ids.length; j++) big.set(this.ids[j]!, this.sizes[j]!);
-        big.set(msgId, bytes);
-        this.map = big;
-        this.ids = [];
-        this.sizes = [];
-      }
-    }
+    this.bytes.set(msgId, bytes);
     if (node !== this.node || this.nodeMemory === null) {
       this.node = node;
       this.nodeMemory = this.rt.memoryOf(node);
@@ -66,25 +49,8 @@ class HeldCopies {
 
   /** Release copy `msgId`'s bytes if this queue holds it. */
   remove(msgId: number): void {
-    const m = this.map;
-    let bytes: number | undefined;
-    if (m !== null) {
-      bytes = m.get(msgId);
-      if (bytes === undefined) return;
-      m.delete(msgId);
-    } else {
-      const ids = this.ids;
-      const i = ids.lastIndexOf(msgId);
-      if (i < 0) return;
-      bytes = this.sizes[i]!;
-      // msgIds are unique here, so the order of the rest does not matter: move the last one in
-      const last = ids.length - 1;
-      ids[i] = ids[last]!;
-      this.sizes[i] = this.sizes[last]!;
-      ids.pop();
-      this.sizes.pop();
-    }
-    this.home.release(bytes);
+    const bytes = this.bytes.take(msgId);
+    if (bytes !== undefined) this.home.release(bytes);
   }
 }
 
@@ -169,18 +135,27 @@ export const clusterExtension: WorldExtension = {
     forwardClusterMarkers(rt, world.signals);
     // Memory: a copy's body counts on its queue's node from enqueue until its fate (acked, dropped,
     // lost ...), unacked deliveries included (docs/memory-use.md: queues hold message bodies).
+    // (the last queue looked up is kept: a queue's signals often come one after another)
     const held = new Map<string, HeldCopies>();
+    let lastQueue: string | null = null;
+    let lastHeld: HeldCopies | undefined;
     world.signals.enqueued.subscribe((e) => {
-      let h = held.get(e.queue);
+      let h = e.queue === lastQueue ? lastHeld : held.get(e.queue);
       if (h === undefined) {
         h = new HeldCopies(rt, rt.memoryOf(e.node));
         held.set(e.queue, h);
       }
+      lastQueue = e.queue;
+      lastHeld = h;
       h.add(e.msgId, e.bytes, e.node);
     });
     world.signals.fate.subscribe((f) => {
       if (f.queue === null) return;
-      held.get(f.queue)?.remove(f.msgId);
+      const h = f.queue === lastQueue ? lastHeld : held.get(f.queue);
+      if (h === undefined) return;
+      lastQueue = f.queue;
+      lastHeld = h;
+      h.remove(f.msgId);
     });
     // Resource alarms (docs/alarms.md): every connection that has published stops being read
     // until all alarms clear; consumers go on.
