@@ -100,13 +100,14 @@ export class BinnedLevel {
  * is then in the bin the levels last changed in, or (time going back) in an earlier one.
  */
 export class BinnedQueue {
-  /** Per bin: ready and unacked integrals (level x ns), depth max, counts; complete after close(). */
-  readonly readyBinIntegral: number[] = [];
-  readonly unackedBinIntegral: number[] = [];
-  readonly depthBinMax: number[] = [];
-  readonly enqueuedPerBin: number[] = [];
-  readonly deliveredPerBin: number[] = [];
-  readonly consumedPerBin: number[] = [];
+  /**
+   * The six per-bin numbers of bin b at [b * COLUMNS + column]: a bin's numbers are written
+   * together. Zero-filled; its capacity doubles as bins are reached (one allocation per doubling,
+   * not six arrays grown element by element).
+   */
+  private bins = NO_BINS;
+  /** Bins written so far: the per-bin arrays' length. */
+  private used = 0;
   readyIntegral = 0;
   unackedIntegral = 0;
   depthIntegral = 0;
@@ -163,28 +164,27 @@ export class BinnedQueue {
       if (d > this.binDepthMax) this.binDepthMax = d;
     } else {
       // time went back into an earlier bin, whose numbers are in the arrays already
-      const max = this.depthBinMax;
-      while (max.length <= bin) max.push(0);
-      if (d > max[bin]!) max[bin] = d;
+      const i = this.slot(bin) + DEPTH_MAX;
+      if (d > this.bins[i]!) this.bins[i] = d;
     }
   }
 
   countEnqueued(bin: number): void {
     this.enqueued++;
     if (bin === this.bin) this.binEnqueued++;
-    else addAt(this.enqueuedPerBin, bin, 1);
+    else this.bins[this.slot(bin) + ENQUEUED]!++;
   }
 
   countDelivered(bin: number): void {
     this.delivered++;
     if (bin === this.bin) this.binDelivered++;
-    else addAt(this.deliveredPerBin, bin, 1);
+    else this.bins[this.slot(bin) + DELIVERED]!++;
   }
 
   countConsumed(bin: number): void {
     this.consumed++;
     if (bin === this.bin) this.binConsumed++;
-    else addAt(this.consumedPerBin, bin, 1);
+    else this.bins[this.slot(bin) + CONSUMED]!++;
   }
 
   /** Integrate the levels up to `time` (BinnedLevel.advance for the three). */
@@ -222,15 +222,15 @@ export class BinnedQueue {
   /** Put the sums of the current bin in the arrays and start bin `next` at zero. */
   private moveTo(next: number): void {
     const b = this.bin;
-    // an array element is written once, from 0: 0 + sum is the sum BinnedLevel would hold
-    addAt(this.readyBinIntegral, b, this.binReady);
-    addAt(this.unackedBinIntegral, b, this.binUnacked);
-    const max = this.depthBinMax;
-    while (max.length <= b) max.push(0);
-    if (this.binDepthMax > max[b]!) max[b] = this.binDepthMax;
-    if (this.binEnqueued > 0) addAt(this.enqueuedPerBin, b, this.binEnqueued);
-    if (this.binDelivered > 0) addAt(this.deliveredPerBin, b, this.binDelivered);
-    if (this.binConsumed > 0) addAt(this.consumedPerBin, b, this.binConsumed);
+    const i = this.slot(b);
+    const a = this.bins;
+    // an integral's element is written once, from 0: 0 + sum is the sum BinnedLevel would hold
+    a[i + READY]! += this.binReady;
+    a[i + UNACKED]! += this.binUnacked;
+    if (this.binDepthMax > a[i + DEPTH_MAX]!) a[i + DEPTH_MAX] = this.binDepthMax;
+    a[i + ENQUEUED]! += this.binEnqueued;
+    a[i + DELIVERED]! += this.binDelivered;
+    a[i + CONSUMED]! += this.binConsumed;
     this.bin = next;
     this.binReady = 0;
     this.binUnacked = 0;
@@ -239,9 +239,47 @@ export class BinnedQueue {
     this.binDelivered = 0;
     this.binConsumed = 0;
   }
+
+  /** Index of bin `bin`'s first number in `bins`, which grows to hold it. */
+  private slot(bin: number): number {
+    if (bin >= this.used) {
+      this.used = bin + 1;
+      if (this.used * COLUMNS > this.bins.length) {
+        const grown = new Float64Array(Math.max(32, this.used, 2 * (this.bins.length / COLUMNS)) * COLUMNS);
+        grown.set(this.bins);
+        this.bins = grown;
+      }
+    }
+    return bin * COLUMNS;
+  }
+
+  /**
+   * One per-bin series (a copy, bins 0 .. the last written; call after close()): ready and unacked
+   * integrals (level x ns), depth max, counts.
+   */
+  perBin(series: BinnedQueueSeries): Float64Array {
+    const c = COLUMN_OF[series];
+    const out = new Float64Array(this.used);
+    for (let b = 0; b < this.used; b++) out[b] = this.bins[b * COLUMNS + c]!;
+    return out;
+  }
 }
 
-function addAt(a: number[], i: number, x: number): void {
-  while (a.length <= i) a.push(0);
-  a[i]! += x;
-}
+// BinnedQueue's columns
+const READY = 0;
+const UNACKED = 1;
+const DEPTH_MAX = 2;
+const ENQUEUED = 3;
+const DELIVERED = 4;
+const CONSUMED = 5;
+const COLUMNS = 6;
+const NO_BINS = new Float64Array(0);
+const COLUMN_OF = {
+  ready: READY,
+  unacked: UNACKED,
+  depthMax: DEPTH_MAX,
+  enqueued: ENQUEUED,
+  delivered: DELIVERED,
+  consumed: CONSUMED,
+} as const;
+export type BinnedQueueSeries = keyof typeof COLUMN_OF;

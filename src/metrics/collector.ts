@@ -513,10 +513,22 @@ export class RunCollector {
     const nBins = Math.max(1, Math.ceil(end / this.w));
     // width of bin i in ns (the last one may be partial)
     const widths = Array.from({ length: nBins }, (_, i) => Math.max(0, Math.min(this.w, end - i * this.w)));
-    const rate = (perBin: readonly number[]): number[] =>
-      fold(perBin, nBins, (a, b) => a + b).map((n, i) => r(widths[i]! > 0 ? n / (widths[i]! / NS_PER_S) : 0));
+    // A count's rate in a full bin depends on the count only: a run's thousands of series hold a
+    // few hundred distinct counts, and rounding (toPrecision) is the costly part, so keep them.
+    const fullBinRates = new Map<number, number>();
+    const binRate = (n: number, i: number): number => {
+      const width = widths[i]!;
+      if (width !== this.w) return r(width > 0 ? n / (width / NS_PER_S) : 0);
+      let x = fullBinRates.get(n);
+      if (x === undefined) {
+        x = r(width > 0 ? n / (width / NS_PER_S) : 0);
+        fullBinRates.set(n, x);
+      }
+      return x;
+    };
+    const rate = (perBin: ArrayLike<number>): number[] => fold(perBin, nBins, (a, b) => a + b).map(binRate);
     const perSec = (n: number): number => r(endS > 0 ? n / endS : 0);
-    const levelMean = (binIntegral: readonly number[]): number[] =>
+    const levelMean = (binIntegral: ArrayLike<number>): number[] =>
       fold(binIntegral, nBins, (a, b) => a + b).map((x, i) => r(widths[i]! > 0 ? x / widths[i]! : 0));
 
     for (const q of this.queues.values()) q.series.close(end);
@@ -579,12 +591,12 @@ export class RunCollector {
         queueWait: latencySummary(q.wait),
       };
       seriesQueues[name] = {
-        enqueued: rate(q.series.enqueuedPerBin),
-        delivered: rate(q.series.deliveredPerBin),
-        consumed: rate(q.series.consumedPerBin),
-        ready: levelMean(q.series.readyBinIntegral),
-        unacked: levelMean(q.series.unackedBinIntegral),
-        depthMax: fold(q.series.depthBinMax, nBins, Math.max),
+        enqueued: rate(q.series.perBin("enqueued")),
+        delivered: rate(q.series.perBin("delivered")),
+        consumed: rate(q.series.perBin("consumed")),
+        ready: levelMean(q.series.perBin("ready")),
+        unacked: levelMean(q.series.perBin("unacked")),
+        depthMax: fold(q.series.perBin("depthMax"), nBins, Math.max),
       };
       fateQueues[name] = { ...q.fates };
     }
@@ -806,7 +818,7 @@ function prefixResolver(names: readonly string[]): (conn: string) => string {
 }
 
 /** Take the first n bins; values at index >= n (events at exactly the end time) fold into the last. */
-function fold(a: readonly number[], n: number, combine: (x: number, y: number) => number): number[] {
+function fold(a: ArrayLike<number>, n: number, combine: (x: number, y: number) => number): number[] {
   const out = new Array<number>(n).fill(0);
   for (let i = 0; i < a.length; i++) {
     const j = Math.min(i, n - 1);

@@ -15,10 +15,18 @@ function write(v: unknown, indent: string): string {
     if (v.length === 0) return "[]";
     // JSON.stringify of an all-number array writes exactly the join of each number's own text
     // (non-finite -> null, no spaces) in one native call: the time series are most of the file.
-    if (v.every((x) => x === null || typeof x === "number")) return JSON.stringify(v);
+    if (numbersOnly(v)) return JSON.stringify(v);
     return `[\n${v.map((x) => inner + write(x, inner)).join(",\n")}\n${indent}]`;
   }
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
   if (entries.length === 0) return "{}";
   return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${write(x, inner)}`).join(",\n")}\n${indent}}`;
+}
+
+function numbersOnly(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== null && typeof x !== "number") return false;
+  }
+  return true;
 }
