@@ -19,6 +19,7 @@ import type { Nanoseconds } from "../engine/time.js";
 import { BinnedCounter, BinnedLevel, BinnedQueue } from "./binned.js";
 import type { ClientSignals, ConsumerActivitySignal } from "./consumer-activity.js";
 import { bucketIndex, DEFAULT_SUB_BITS, LogLinearHistogram } from "./histogram.js";
+import { HistogramBatch } from "./histogram-batch.js";
 import {
   type DepthSummary,
   EMPTY_TOPOLOGY,
@@ -90,9 +91,12 @@ class QueueStats {
   expired = 0;
   deadLettered = 0;
   dropped = 0;
-  // 5 sub-bucket bits (percentiles within 1.6 %): a run can have thousands of queues
+  // 5 sub-bucket bits (percentiles within 1.6 %): a run can have thousands of queues; recorded
+  // through the collector's HistogramBatch (ids), complete once it is flushed
   readonly latency = new LogLinearHistogram(QUEUE_HISTOGRAM_BITS);
   readonly wait = new LogLinearHistogram(QUEUE_HISTOGRAM_BITS);
+  readonly latencyId: number;
+  readonly waitId: number;
   readonly fates = zeroFates();
   /** Deliveries of each live copy in this queue delivered at least once, by msgId. */
   readonly deliveries = new SmallIntMap();
@@ -100,8 +104,10 @@ class QueueStats {
   consumerName: string | null = null;
   consumer: ConsumerCounts | null = null;
 
-  constructor(w: Nanoseconds) {
+  constructor(w: Nanoseconds, batch: HistogramBatch) {
     this.series = new BinnedQueue(w);
+    this.latencyId = batch.register(this.latency);
+    this.waitId = batch.register(this.wait);
   }
 }
 
@@ -188,6 +194,8 @@ export class RunCollector {
   private readonly binCount: number[] = [];
 
   private readonly queues = new Map<string, QueueStats>();
+  /** Per-queue latency and wait values, recorded in batches (see HistogramBatch). */
+  private readonly queueHistograms = new HistogramBatch();
   private readonly exchanges = new Map<string, ExchangeStats>();
   private readonly groups = new Map<string, GroupStats>();
   private readonly instances = new Map<string, { group: string; busy: number; capacity: number }>();
@@ -250,7 +258,7 @@ export class RunCollector {
     if (name === this.lastQueueName) return this.lastQueue!;
     let q = this.queues.get(name);
     if (!q) {
-      q = new QueueStats(this.w);
+      q = new QueueStats(this.w, this.queueHistograms);
       this.queues.set(name, q);
     }
     this.lastQueueName = name;
@@ -355,10 +363,10 @@ export class RunCollector {
     const lat = time - s.publishedAt > 0 ? Math.floor(time - s.publishedAt) : 0;
     const latIndex = bucketIndex(lat, DEFAULT_SUB_BITS);
     this.latency.recordInBucket(lat, latIndex);
-    q.latency.recordInBucket(lat, bucketIndex(lat, QUEUE_HISTOGRAM_BITS));
+    this.queueHistograms.add(q.latencyId, lat);
     const wait = time - s.enqueuedAt > 0 ? Math.floor(time - s.enqueuedAt) : 0;
     this.queueWait.recordInBucket(wait, bucketIndex(wait, DEFAULT_SUB_BITS));
-    q.wait.recordInBucket(wait, bucketIndex(wait, QUEUE_HISTOGRAM_BITS));
+    this.queueHistograms.add(q.waitId, wait);
     if (bin !== this.binLatencyIndex) this.flushBinLatency(bin);
     this.binLatency.recordInBucket(lat, latIndex);
     if (s.redelivered) {
@@ -531,6 +539,7 @@ export class RunCollector {
     const levelMean = (binIntegral: ArrayLike<number>): number[] =>
       fold(binIntegral, nBins, (a, b) => a + b).map((x, i) => r(widths[i]! > 0 ? x / widths[i]! : 0));
 
+    this.queueHistograms.flush();
     for (const q of this.queues.values()) q.series.close(end);
     for (const g of this.groups.values()) {
       g.busy.advance(end);
@@ -559,7 +568,7 @@ export class RunCollector {
       topo.consumers.map((c) => c.name),
     );
 
-    const emptyQ = new QueueStats(this.w);
+    const emptyQ = new QueueStats(this.w, new HistogramBatch(1));
     const emptyE = new ExchangeStats(this.w);
 
     const summaryQueues: Record<string, unknown> = {};
