@@ -66,6 +66,8 @@ export interface RunMeta {
 }
 
 const NS_PER_S = 1e9;
+/** Publishes whose publishers are counted together (see RunCollector.countPublishers). */
+const PUBLISHER_BATCH = 4096;
 /** Per-queue latency histograms: 32 sub-buckets per power of two (whole-run ones use 128). */
 const QUEUE_HISTOGRAM_BITS = 5;
 
@@ -200,6 +202,9 @@ export class RunCollector {
   private readonly groups = new Map<string, GroupStats>();
   private readonly instances = new Map<string, { group: string; busy: number; capacity: number }>();
   private readonly byPublisher = new Map<string, { n: number }>();
+  /** Publishers of the last publishes, not yet in byPublisher (see countPublishers). */
+  private readonly publishers: string[] = [];
+  private publishersHeld = 0;
   private readonly byConsumer = new Map<string, ConsumerCounts>();
   private readonly byBinding = new Map<string, { n: number }>();
   private readonly bindingSlot = new WeakMap<MatchedBinding, { n: number }>();
@@ -218,8 +223,6 @@ export class RunCollector {
   private lastQueue: QueueStats | null = null;
   private lastExchangeName: string | null = null;
   private lastExchange: ExchangeStats | null = null;
-  private lastPublisherName: string | null = null;
-  private lastPublisher: { n: number } | null = null;
 
   constructor(signals: BrokerSignals, options: CollectorOptions) {
     if (!(options.binWidth > 0)) throw new RangeError(`binWidth must be > 0 ns, got ${options.binWidth}`);
@@ -308,17 +311,31 @@ export class RunCollector {
     this.publishedBytes += s.bytes;
     this.tPublished.addToBin(bin);
     this.exchange(s.exchange).published.addToBin(bin);
-    let p = this.lastPublisher;
-    if (s.publisher !== this.lastPublisherName) {
-      p = this.byPublisher.get(s.publisher) ?? null;
-      if (p === null) {
-        p = { n: 0 };
-        this.byPublisher.set(s.publisher, p);
+    this.publishers[this.publishersHeld++] = s.publisher;
+    if (this.publishersHeld === PUBLISHER_BATCH) this.countPublishers();
+  }
+
+  /**
+   * Count the publishes held in `publishers` by publisher. Looked up at each publish, the Map of
+   * thousands of connection names is mostly out of the cache; in a batch it stays in.
+   */
+  private countPublishers(): void {
+    const names = this.publishers;
+    let last: string | null = null;
+    let p: { n: number } | undefined;
+    for (let i = 0; i < this.publishersHeld; i++) {
+      const name = names[i]!;
+      if (name !== last) {
+        p = this.byPublisher.get(name);
+        if (p === undefined) {
+          p = { n: 0 };
+          this.byPublisher.set(name, p);
+        }
+        last = name;
       }
-      this.lastPublisherName = s.publisher;
-      this.lastPublisher = p;
+      p!.n++;
     }
-    p!.n++;
+    this.publishersHeld = 0;
   }
 
   private onRouted(s: RoutedSignal): void {
@@ -641,6 +658,7 @@ export class RunCollector {
     const fateTotal = FATES.reduce((a, f) => a + this.totalFates[f], 0);
     const publisherOf = prefixResolver(topo.producers.map((p) => p.name));
     const producerMessages = new Map<string, number>();
+    this.countPublishers();
     for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n.n);
 
     // declared bindings, then bindings only the routing saw (the default exchange's implicit
