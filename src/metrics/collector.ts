@@ -66,8 +66,8 @@ export interface RunMeta {
 }
 
 const NS_PER_S = 1e9;
-/** Publishes whose publishers are counted together (see RunCollector.countPublishers). */
-const PUBLISHER_BATCH = 4096;
+/** Publishes (routed bindings) counted by publisher (binding) together: see countPublishers. */
+const BATCH = 4096;
 /** Per-queue latency histograms: 32 sub-buckets per power of two (whole-run ones use 128). */
 const QUEUE_HISTOGRAM_BITS = 5;
 
@@ -208,6 +208,9 @@ export class RunCollector {
   private readonly byConsumer = new Map<string, ConsumerCounts>();
   private readonly byBinding = new Map<string, { n: number }>();
   private readonly bindingSlot = new WeakMap<MatchedBinding, { n: number }>();
+  /** Bindings of the last routings, not yet counted (see countBindings). */
+  private readonly routedBindings: MatchedBinding[] = [];
+  private bindingsHeld = 0;
 
   private readonly totalFates = zeroFates();
   private readonly unqueuedFates = zeroFates();
@@ -312,7 +315,7 @@ export class RunCollector {
     this.tPublished.addToBin(bin);
     this.exchange(s.exchange).published.addToBin(bin);
     this.publishers[this.publishersHeld++] = s.publisher;
-    if (this.publishersHeld === PUBLISHER_BATCH) this.countPublishers();
+    if (this.publishersHeld === BATCH) this.countPublishers();
   }
 
   /**
@@ -346,20 +349,37 @@ export class RunCollector {
       // the publish started one copy; routing to n queues makes n
       this.copiesStarted += s.queues.length - 1;
     }
-    for (const b of s.bindings) {
-      // the model passes its binding objects: count by identity, build the text key once
-      let slot = this.bindingSlot.get(b);
-      if (!slot) {
-        const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
-        slot = this.byBinding.get(k);
-        if (!slot) {
-          slot = { n: 0 };
-          this.byBinding.set(k, slot);
-        }
-        this.bindingSlot.set(b, slot);
-      }
-      slot.n++;
+    const bindings = s.bindings;
+    for (let i = 0; i < bindings.length; i++) {
+      this.routedBindings[this.bindingsHeld++] = bindings[i]!;
+      if (this.bindingsHeld === BATCH) this.countBindings();
     }
+  }
+
+  /** Count the routings held in `routedBindings` by binding (batched as countPublishers is). */
+  private countBindings(): void {
+    const bindings = this.routedBindings;
+    let last: MatchedBinding | null = null;
+    let slot: { n: number } | undefined;
+    for (let i = 0; i < this.bindingsHeld; i++) {
+      const b = bindings[i]!;
+      if (b !== last) {
+        // the model passes its binding objects: count by identity, build the text key once
+        slot = this.bindingSlot.get(b);
+        if (!slot) {
+          const k = bindingKey(b.source, b.destination, b.destinationKind, b.key);
+          slot = this.byBinding.get(k);
+          if (!slot) {
+            slot = { n: 0 };
+            this.byBinding.set(k, slot);
+          }
+          this.bindingSlot.set(b, slot);
+        }
+        last = b;
+      }
+      slot!.n++;
+    }
+    this.bindingsHeld = 0;
   }
 
   private onEnqueued(s: EnqueuedSignal): void {
@@ -659,6 +679,7 @@ export class RunCollector {
     const publisherOf = prefixResolver(topo.producers.map((p) => p.name));
     const producerMessages = new Map<string, number>();
     this.countPublishers();
+    this.countBindings();
     for (const [p, n] of this.byPublisher) addTo(producerMessages, publisherOf(p), n.n);
 
     // declared bindings, then bindings only the routing saw (the default exchange's implicit
