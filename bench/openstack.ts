@@ -74,7 +74,12 @@ export const benchmarks: Benchmark[] = [
           peakRss = 0;
           const t0 = performance.now();
           const { events, boots } = rpcOnly(s);
-          report("RPC model + FreeRuntime broker", (performance.now() - t0) / 1000, events, `, ${boots} boots completed`);
+          report(
+            "RPC model + FreeRuntime broker",
+            (performance.now() - t0) / 1000,
+            events,
+            `, ${boots} boots completed`,
+          );
           return events;
         },
       },
