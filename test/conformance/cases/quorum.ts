@@ -1,4 +1,4 @@
-import type { ConformanceCase, QueueDecl } from "../case.js";
+import type { ConformanceCase, QueueDecl, Step } from "../case.js";
 import { gets, publishTo } from "./helpers.js";
 
 /**
@@ -10,6 +10,20 @@ import { gets, publishTo } from "./helpers.js";
 const POSITION =
   "D. Where a requeued message goes; docs/quorum-queues/index.md#repeated-requeues (3.13: back without a delivery-limit, near the head with one)";
 const POISON = "F. Poison-message handling; docs/quorum-queues/index.md#poison-message-handling";
+
+/**
+ * The same consumer's nack-requeue of m1 with m2 still unacked, then acks of everything it gets:
+ * run on a quorum queue without and with a delivery-limit, whose return positions differ.
+ */
+const nackRequeueWhileConsuming: Step[] = [
+  ...publishTo("q", ["m1", "m2", "m3", "m4"]),
+  { op: "qos", prefetch: 2 },
+  { op: "consume", queue: "q", tag: "c1" },
+  { op: "nack", msg: "m1", requeue: true },
+  { op: "ack", tag: 3, multiple: true },
+  { op: "ack", tag: 5, multiple: true },
+  { op: "check", queues: ["q"] },
+];
 
 const qq = (name: string, args: Record<string, string | number> = {}): QueueDecl => ({
   name,
@@ -59,30 +73,14 @@ export const quorumCases: readonly ConformanceCase[] = [
     rule: "a consumer's nack with requeue puts the delivery behind the ready messages of a quorum queue without a delivery-limit; it comes back redelivered with x-delivery-count 1",
     source: POSITION,
     topology: { queues: [qq("q")] },
-    steps: [
-      ...publishTo("q", ["m1", "m2", "m3", "m4"]),
-      { op: "qos", prefetch: 2 },
-      { op: "consume", queue: "q", tag: "c1" },
-      { op: "nack", msg: "m1", requeue: true },
-      { op: "ack", tag: 3, multiple: true },
-      { op: "ack", tag: 5, multiple: true },
-      { op: "check", queues: ["q"] },
-    ],
+    steps: nackRequeueWhileConsuming,
   },
   {
     name: "quorum-consumer-nack-requeue-with-limit",
     rule: "a consumer's nack with requeue on a quorum queue with a delivery-limit is redelivered before the ready messages",
     source: POSITION,
     topology: { queues: [qq("q", { "x-delivery-limit": 5 })] },
-    steps: [
-      ...publishTo("q", ["m1", "m2", "m3", "m4"]),
-      { op: "qos", prefetch: 2 },
-      { op: "consume", queue: "q", tag: "c1" },
-      { op: "nack", msg: "m1", requeue: true },
-      { op: "ack", tag: 3, multiple: true },
-      { op: "ack", tag: 5, multiple: true },
-      { op: "check", queues: ["q"] },
-    ],
+    steps: nackRequeueWhileConsuming,
   },
   {
     name: "quorum-channel-close-requeues-to-head",
