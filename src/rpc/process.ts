@@ -1,6 +1,6 @@
 import type { RandomStream } from "../engine/random.js";
 import type { EventId, Simulator } from "../engine/simulator.js";
-import type { Nanoseconds } from "../engine/time.js";
+import { type Nanoseconds, NS_PER_S } from "../engine/time.js";
 import { reconnectDelay } from "./backoff.js";
 import { Executor, ProcessCpu } from "./executor.js";
 import type { ServiceLoad } from "./executor-load.js";
@@ -15,7 +15,7 @@ import {
 import type { OsloOptions } from "./options.js";
 import type { RpcRecorder } from "./recorder.js";
 import { newSpan, type Span } from "./span.js";
-import type { MethodSpec, Sampler, ServiceSpec, StepSpec } from "./spec.js";
+import type { MethodSpec, PeriodicSpec, Sampler, ServiceSpec, StepSpec } from "./spec.js";
 import type {
   Done,
   QueueOptions,
@@ -155,7 +155,9 @@ export class RpcProcess {
   private replyAttempt = 0;
   private readonly replyPending: (() => void)[] = [];
   private readonly waiters = new Map<number, Waiter>();
-  readonly replyQueueName: string;
+  /** `reply_<id>`; a restarted process is a new one with a new name (oslo: `reply_<uuid4 hex>`). */
+  replyQueueName: string;
+  private restarts = 0;
 
   private readonly free: TransportConnection[] = [];
   private poolOpen = 0;
@@ -178,8 +180,8 @@ export class RpcProcess {
   deliveredServer = 0;
   deliveredFanout = 0;
   deliveredReplies = 0;
-  /** True once the process declared its reply queue (it made a call). */
-  replyDeclared = false;
+  /** The reply queues this process declared (one per restart that made a call), in order. */
+  readonly replyQueuesDeclared: string[] = [];
   /**
    * Messages published by this process, per exchange ("" = the default exchange). A list, not a
    * Map: a process publishes to two or three exchanges, and a scan of interned names is cheaper
@@ -208,8 +210,10 @@ export class RpcProcess {
       this.openListener();
       const svc = this.service;
       for (const p of svc.periodic) {
-        const first = svc.periodicFuzzyDelay > 0 ? Math.round(this.rng.next() * svc.periodicFuzzyDelay) : 0;
-        this.env.sim.schedule(first, () => this.periodicTick(p.every, p.step));
+        const spread = p.timer === "fixed" ? p.every : svc.periodicFuzzyDelay;
+        const first = spread > 0 ? Math.round(this.rng.next() * spread) : 0;
+        if (p.timer === "fixed") this.env.sim.schedule(first, () => this.fixedTick(p));
+        else this.env.sim.schedule(first, () => this.taskTick(p, -1));
       }
     }
   }
@@ -469,8 +473,14 @@ export class RpcProcess {
     this.replyConn?.cancel(this.replyQueueName, () => {});
   }
 
-  /** Process restart: a fresh reply connection and queue on the next call (pending calls time out). */
+  /**
+   * Process restart: a fresh reply connection and a reply queue with a new name on the next call
+   * (a new process has a new uuid; servers that gave up on the old name keep ignoring it, see
+   * `obsolete`). Calls pending at the restart time out.
+   */
   restart(): void {
+    this.restarts++;
+    this.replyQueueName = replyQueue(`${this.id}.r${this.restarts}`);
     const old = this.replyConn;
     this.replyConn = null;
     this.replyReady = false;
@@ -707,8 +717,8 @@ export class RpcProcess {
   /** `_get_reply_q`: one `reply_<id>` per process on its own LISTEN connection, x-expires 1800 s. */
   private openReply(): void {
     this.replyDeclaring = true;
-    this.replyDeclared = true;
     const q = this.replyQueueName;
+    if (!this.replyQueuesDeclared.includes(q)) this.replyQueuesDeclared.push(q);
     const conn = this.env.transport.connect(`${this.id}/reply`, () => this.replyLost(conn));
     this.replyConn = conn;
     const ops: ((d: Done) => void)[] = [];
@@ -867,11 +877,10 @@ export class RpcProcess {
   // ---------------------------------------------------------------- periodic tasks
 
   /**
-   * oslo.service periodic task: runs its step, then sleeps until `every` after its last start plus
-   * 0–5 % jitter (`_nearest_boundary`); a run blocked in a call delays the next one.
+   * One run of a periodic job: its step (`repeat` times), then `then(lag)` with the lag the last
+   * step asked to wait before anything else (see StepDone).
    */
-  private periodicTick(every: Nanoseconds, step: StepSpec): void {
-    const started = this.env.sim.now;
+  private runPeriodic(step: StepSpec, then: (lag: Nanoseconds) => void): void {
     const trace = this.env.recorder.newTrace();
     let remaining = step.repeat;
     const next = (_ok: boolean, lag: Nanoseconds): void => {
@@ -880,10 +889,39 @@ export class RpcProcess {
         else this.perform(step, trace, -1, next);
         return;
       }
-      const interval = every + Math.round(this.rng.next() * 0.05 * every);
-      const delay = Math.max(lag, started + interval - this.env.sim.now);
-      this.env.sim.schedule(delay, () => this.periodicTick(every, step));
+      then(lag);
     };
     next(true, 0);
+  }
+
+  /**
+   * oslo.service periodic task (`periodic_task.py`): a run sets the last-run mark to the latest
+   * point of the grid (mark + k x every) plus int(every_s x U / 20) whole seconds of jitter
+   * (`_nearest_boundary`; none under 20 s), and the next run is due `every` after the mark, or as
+   * soon as this run returns if it overran. `mark` < 0: the first run, whose mark is its start.
+   */
+  private taskTick(p: PeriodicSpec, mark: Nanoseconds): void {
+    const now = this.env.sim.now;
+    let at = now;
+    if (mark >= 0) {
+      const jitterSeconds = Math.floor((p.every / NS_PER_S) * (this.rng.next() / 20));
+      at = now - ((now - mark) % p.every) + jitterSeconds * NS_PER_S;
+    }
+    this.runPeriodic(p.step, (lag) => {
+      const delay = Math.max(lag, at + p.every - this.env.sim.now);
+      this.env.sim.schedule(delay, () => this.taskTick(p, at));
+    });
+  }
+
+  /**
+   * oslo.service FixedIntervalLoopingCall (`loopingcall.py`): the next run starts `every` after
+   * this one started, or at once if this one took longer; no jitter.
+   */
+  private fixedTick(p: PeriodicSpec): void {
+    const started = this.env.sim.now;
+    this.runPeriodic(p.step, (lag) => {
+      const delay = Math.max(lag, started + p.every - this.env.sim.now);
+      this.env.sim.schedule(delay, () => this.fixedTick(p));
+    });
   }
 }

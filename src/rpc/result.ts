@@ -10,7 +10,7 @@ import type {
   SpanJson,
   TraceJson,
 } from "../metrics/rpc-result.js";
-import { fanoutExchange, fanoutQueue, replyQueue, serverQueue, topicQueue } from "./naming.js";
+import { fanoutExchange, fanoutQueue, serverQueue, topicQueue } from "./naming.js";
 import type { RpcProcess } from "./process.js";
 import { exemplarBucket, type KeptFlow } from "./recorder.js";
 import type { Span } from "./span.js";
@@ -121,9 +121,9 @@ function replyFamily(
   role: string,
   perQueueExchange: boolean,
 ): RpcQueueFamily[] {
-  const callers = procs.filter((p) => p.replyDeclared);
+  const callers = procs.filter((p) => p.replyQueuesDeclared.length > 0);
   if (callers.length === 0) return [];
-  const queues = callers.map((p) => replyQueue(p.id));
+  const queues = callers.flatMap((p) => p.replyQueuesDeclared);
   const label = familyLabel(queues, `reply_<${role} id>`);
   return [
     {

@@ -46,9 +46,22 @@ export interface MethodSpec {
   readonly maxConcurrent?: number;
 }
 
+/**
+ * How a periodic job is timed; the two timers OpenStack services use:
+ * - "task": an oslo.service `@periodic_task` (nova `update_available_resource`, ...). Each run moves
+ *   the task's last-run mark to the latest point of its grid (first run + k x every) and adds a
+ *   jitter of int(every_s x U(0,1) / 20) whole seconds (`periodic_task.py _nearest_boundary`): 0-5 %
+ *   of the interval, and none below 20 s. The next run is due `every` after the mark.
+ * - "fixed": a `FixedIntervalLoopingCall` (nova servicegroup `_report_state`, the neutron agents'
+ *   heartbeat): the next run starts `every` after this one started, at once if this one overran;
+ *   no jitter (`loopingcall.py`).
+ */
+export type PeriodicTimer = "task" | "fixed";
+
 export interface PeriodicSpec {
   readonly every: Nanoseconds;
   readonly step: StepSpec;
+  readonly timer: PeriodicTimer;
 }
 
 export interface ServiceSpec {
@@ -62,7 +75,10 @@ export interface ServiceSpec {
   readonly exchange: string;
   readonly methods: Readonly<Record<string, MethodSpec>>;
   readonly periodic: readonly PeriodicSpec[];
-  /** Random start delay of periodic tasks: uniform(0, fuzzy) (nova `periodic_fuzzy_delay`, 60 s). */
+  /**
+   * First run of a "task" timer: uniform(0, fuzzy) after the start (nova `periodic_fuzzy_delay`,
+   * 60 s). A "fixed" timer's first run is uniform(0, every): each host's service started at its own time.
+   */
   readonly periodicFuzzyDelay: Nanoseconds;
   /** Host name prefix; hosts are `<prefix>-<i>` (1-based). */
   readonly hostPrefix: string;

@@ -6,7 +6,14 @@ import { Simulator } from "../../src/engine/simulator.js";
 import { seconds } from "../../src/engine/time.js";
 import { AmqpTransport } from "../../src/rpc/amqp-transport.js";
 import { type OsloOptions, osloOptions } from "../../src/rpc/options.js";
-import type { MethodSpec, PeriodicSpec, RpcSpec, ServiceSpec, WorkloadSpec } from "../../src/rpc/spec.js";
+import type {
+  MethodSpec,
+  PeriodicSpec,
+  PeriodicTimer,
+  RpcSpec,
+  ServiceSpec,
+  WorkloadSpec,
+} from "../../src/rpc/spec.js";
 import { parseStep } from "../../src/rpc/step.js";
 import { RpcSystem } from "../../src/rpc/system.js";
 
@@ -31,8 +38,8 @@ export function service(name: string, s: Partial<ServiceSpec> = {}): ServiceSpec
   };
 }
 
-export function periodic(every: string, step: string): PeriodicSpec {
-  return { every: dist(every).mean, step: parseStep(step) };
+export function periodic(every: string, step: string, timer: PeriodicTimer = "task"): PeriodicSpec {
+  return { every: dist(every).mean, step: parseStep(step), timer };
 }
 
 /** Arrivals start at 1 ms, once the servers have declared their queues (a cast before that is unroutable). */

@@ -4,7 +4,7 @@ import { seconds } from "../../src/engine/time.js";
 import { reconnectDelay } from "../../src/rpc/backoff.js";
 import { OSLO_DEFAULTS, osloOptions } from "../../src/rpc/options.js";
 import { formatStep, parseStep } from "../../src/rpc/step.js";
-import { method, periodic, service, workload, world } from "./helpers.js";
+import { method, periodic, service, type World, workload, world } from "./helpers.js";
 
 describe("oslo.messaging server and driver behaviour", () => {
   it("a reply to a missing reply queue is retried every 0.25 s for 60 s, then abandoned; the caller times out", () => {
@@ -74,20 +74,78 @@ describe("oslo.messaging server and driver behaviour", () => {
     expect(fates.queues.get("compute.compute-1")).toBeUndefined();
   });
 
-  it("periodic tasks run every interval plus 0-5 % jitter, starting within the fuzzy delay", () => {
+  /** Request times (s) of each calling process, from the recorder's opened spans. */
+  function requestTimes(w: World): Map<string, number[]> {
+    const times = new Map<string, number[]>();
+    const open = w.system.recorder.open.bind(w.system.recorder);
+    w.system.recorder.open = (span) => {
+      const list = times.get(span.from) ?? [];
+      list.push(span.requested / 1e9);
+      times.set(span.from, list);
+      open(span);
+    };
+    return times;
+  }
+  const gaps = (t: number[]): number[] => t.slice(1).map((x, i) => Math.round((x - t[i]!) * 1e6) / 1e6);
+
+  it("a periodic task's runs are its interval apart plus 0, 1 or 2 whole seconds of jitter at 60 s (int(60 * U / 20)), the first within the fuzzy delay", () => {
     const w = world([
       service("conductor", { methods: { object_action: method("const(1ms)") } }),
       service("compute", {
-        hosts: 2,
-        periodicFuzzyDelay: seconds(10),
-        periodic: [periodic("10s", "call conductor.object_action")],
+        hosts: 4,
+        periodicFuzzyDelay: seconds(30),
+        periodic: [periodic("60s", "call conductor.object_action")],
       }),
     ]);
-    w.sim.run({ until: seconds(100) });
-    const m = w.system.finish().methods["conductor.object_action"]!;
-    // Each host: first run in [0, 10 s), then every 10-10.5 s (+0.5 s poll) => 9 or 10 runs in 100 s.
-    expect(m.requests).toBeGreaterThanOrEqual(18);
-    expect(m.requests).toBeLessThanOrEqual(20);
+    const times = requestTimes(w);
+    w.sim.run({ until: seconds(3600) });
+    expect(times.size).toBe(4);
+    const all: number[] = [];
+    for (const t of times.values()) {
+      expect(t[0]).toBeLessThan(30);
+      all.push(...gaps(t));
+    }
+    expect(new Set(all)).toEqual(new Set([60, 61, 62]));
+    for (const g of [60, 61, 62]) {
+      // about a third each of ~230 gaps
+      expect(all.filter((x) => x === g).length).toBeGreaterThan(all.length / 5);
+    }
+  });
+
+  it("a periodic task under 20 s has no jitter (it is whole seconds), and a run that overruns its interval is followed at once by the next", () => {
+    const w = world([
+      // a 12 s method: every run overruns its 10 s interval
+      service("conductor", { methods: { object_action: method("const(12s)") } }),
+      service("compute", { periodic: [periodic("10s", "call conductor.object_action")] }),
+    ]);
+    const times = requestTimes(w);
+    w.sim.run({ until: seconds(200) });
+    const t = times.get("compute-1/0") ?? [...times.values()][0]!;
+    // each run starts as soon as the last returns: 12 s later (the reply lands on a 0.5 s poll tick)
+    for (const g of gaps(t)) expect(g).toBeCloseTo(12, 2);
+    expect(t.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("a fixed-interval timer (report_state) runs exactly every interval with no jitter, from a random phase per host", () => {
+    const w = world([
+      service("conductor", { methods: { object_action: method("const(1ms)") } }),
+      service("compute", {
+        hosts: 20,
+        periodicFuzzyDelay: seconds(60),
+        periodic: [periodic("10s", "call conductor.object_action", "fixed")],
+      }),
+    ]);
+    const times = requestTimes(w);
+    w.sim.run({ until: seconds(600) });
+    expect(times.size).toBe(20);
+    const phases: number[] = [];
+    for (const t of times.values()) {
+      for (const g of gaps(t)) expect(g).toBe(10);
+      expect(t[0]).toBeLessThan(10); // the phase, not the fuzzy delay
+      phases.push(t[0]!);
+    }
+    // twenty hosts spread over the interval, not in step
+    expect(Math.max(...phases) - Math.min(...phases)).toBeGreaterThan(5);
   });
 
   it("call-monitor heartbeats keep a long call alive past call_monitor_timeout", () => {

@@ -81,8 +81,12 @@ const methodSchema = z.strictObject({
 });
 
 const periodicSchema = z.strictObject({
-  every: duration("Interval (oslo.service adds 0-5 % jitter)."),
+  every: duration("Interval between runs."),
   do: step("The RPC step the task makes."),
+  timer: z.enum(["task", "fixed"]).default("task").meta({
+    description:
+      "task: an oslo.service periodic task (the next run is due `every` after the last grid point, plus int(every_s * U / 20) whole seconds of jitter: 0-5 %, none under 20 s). fixed: a FixedIntervalLoopingCall, as nova's and neutron's report_state use (every `every` from the last start, no jitter).",
+  }),
 });
 
 const serviceSchema = z.strictObject({
@@ -96,7 +100,7 @@ const serviceSchema = z.strictObject({
     .optional()
     .meta({ description: "Host names are <prefix>-<i> (default: the service name)." }),
   periodicFuzzyDelay: duration(
-    "Random start delay of periodic tasks, up to this (nova periodic_fuzzy_delay 60s).",
+    "Random start delay of `timer: task` periodic tasks, up to this (nova periodic_fuzzy_delay 60s); a `fixed` timer starts at a random phase of its interval.",
   ).optional(),
   methods: z.record(z.string(), methodSchema).default({}),
   periodic: z.array(periodicSchema).default([]),
@@ -171,7 +175,7 @@ export const rpcSchema = z
           },
         ]),
       ),
-      periodic: s.periodic.map((p) => ({ every: p.every, step: p.do })),
+      periodic: s.periodic.map((p) => ({ every: p.every, step: p.do, timer: p.timer })),
     }));
     const workload: WorkloadSpec[] = r.workload.map((w) => ({
       name: w.name,
