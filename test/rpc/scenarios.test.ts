@@ -74,7 +74,7 @@ describe("OpenStack scenarios", () => {
     expect(timeouts(2460, 2700)).toBe(0);
     // The restarted process is a new one with a new reply queue: the conductor, which gave up on
     // the old name (ObsoleteReplyQueuesCache), answers it at once.
-    const compute = rpc.topology.roles.find((role) => role.name === "compute")!;
+    const compute = rpc.topology!.roles.find((role) => role.name === "compute")!;
     const replies = compute.consumes.find((f) => f.kind === "reply")!;
     expect(replies.queues).toContain("reply_compute-3");
     expect(replies.queues).toContain("reply_compute-3.r1");
