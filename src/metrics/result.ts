@@ -72,6 +72,8 @@ export interface ScenarioInfo {
   readonly brokerVersion: string;
   /** Configured run length in seconds (null when the run stops on a condition instead). */
   readonly duration: number | null;
+  /** The `--set path=value` overrides applied to the file, in order; absent when none were. */
+  readonly overrides?: readonly string[];
 }
 
 export interface RunInfo {

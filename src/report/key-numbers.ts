@@ -24,11 +24,12 @@ export function keyNumbers(r: RunResult): [string, string][] {
   ];
 }
 
-/** One line about the run: scenario, seed, versions, simulated time. */
+/** One line about the run: scenario, seed, overrides, versions, simulated time. */
 export function runLine(r: RunResult): string {
   const sc = r.scenario;
+  const sets = sc.overrides === undefined ? "" : `${sc.overrides.map((s) => `--set ${s}`).join(" ")} · `;
   return (
-    `scenario ${sc.name} · seed ${sc.seed} · RabbitMQ ${sc.brokerVersion} model · ` +
+    `scenario ${sc.name} · seed ${sc.seed} · ${sets}RabbitMQ ${sc.brokerVersion} model · ` +
     `${formatSeconds(r.run.endTime)} simulated (${r.run.events} events, stopped: ${r.run.stopReason}) · ` +
     `${r.generator.name} ${r.generator.version}`
   );

@@ -92,6 +92,7 @@ export function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): 
       seed: world.seed,
       brokerVersion: scenario.broker.version,
       duration: world.end / 1e9,
+      ...(scenario.source.sets.length > 0 ? { overrides: [...scenario.source.sets] } : {}),
     },
     endTime: sim.now,
     events,

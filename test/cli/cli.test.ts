@@ -63,10 +63,11 @@ describe("amqpsim run", () => {
     ).toBe(true);
   });
 
-  it("--seed and --set change the run; a rerun replaces the old report in place", () => {
+  it("--seed and --set change the run and are recorded in it; a rerun replaces the old report in place", () => {
     const out = join(tmp, "s");
     expect(cli("run", "work-queues", "--out", out, "--quiet").code).toBe(0);
     const first = readFileSync(join(out, "work-queues/result.json"), "utf8");
+    expect(JSON.parse(first).scenario.overrides).toBeUndefined();
     const r = cli(
       "run",
       "work-queues",
@@ -82,6 +83,11 @@ describe("amqpsim run", () => {
     expect(r.stdout.trim()).toBe(join(out, "work-queues/index.html"));
     const second = JSON.parse(readFileSync(join(out, "work-queues/result.json"), "utf8"));
     expect(second.scenario.seed).toBe(9);
+    expect(second.scenario.overrides).toEqual(["producers.dispatcher.rate=10/s"]);
+    // the report says what produced it
+    const line = "seed 9 · --set producers.dispatcher.rate=10/s · RabbitMQ";
+    expect(readFileSync(join(out, "work-queues/index.html"), "utf8")).toContain(line);
+    expect(readFileSync(join(out, "work-queues/summary.md"), "utf8")).toContain(line);
     expect(second.summary.counts.published).toBeLessThan(JSON.parse(first).summary.counts.published / 2);
     expect(readdirSync(out)).toEqual(["work-queues"]);
   });
