@@ -2,6 +2,7 @@ import { defaultBinWidth } from "../metrics/collector.js";
 import { AmqpTransport } from "../rpc/amqp-transport.js";
 import { RpcSystem } from "../rpc/system.js";
 import { FlowWatch } from "../rpc/trace/flow-watch.js";
+import { foldRepeats } from "../rpc/trace/fold.js";
 import type { WorldExtension } from "./extensions.js";
 import type { World } from "./world.js";
 
@@ -49,6 +50,6 @@ export const rpcExtension: WorldExtension = {
     const rpc = a.system.finish();
     if (a.watch === null) return { rpc };
     a.watch.narrator.stop();
-    return { rpc: { ...rpc, narrative: { flow: `${a.watch.name}#1`, lines: a.watch.lines() } } };
+    return { rpc: { ...rpc, narrative: { flow: `${a.watch.name}#1`, lines: foldRepeats(a.watch.lines()) } } };
   },
 };

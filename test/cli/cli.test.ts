@@ -212,7 +212,7 @@ describe("amqpsim schema, list, report, import, --help", () => {
   });
 
   it("every command has --help (exit 0)", () => {
-    for (const c of ["run", "validate", "list", "schema", "report", "import"]) {
+    for (const c of ["run", "validate", "list", "schema", "report", "import", "trace"]) {
       const r = cli(c, "--help");
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Usage: amqpsim /);
@@ -238,5 +238,45 @@ describe("amqpsim schema, list, report, import, --help", () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("amqpsim trace", () => {
+  it("narrates a message from its publish to its ack", () => {
+    const r = cli("trace", "hello-world", "--first", "1");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe("amqpsim trace: the first 1 message in hello-world (seed 1)");
+    expect(
+      lines.slice(1).map((l) => l.replace(/^\s+[\d.]+ s {2}/, "").replace(/[\d.]+ s in/, "T s in")),
+    ).toEqual([
+      "sender publishes #1 to exchange '' with routing key 'hello' (64 B)",
+      "default exchange: every queue is bound by its name, so #1 goes to queue 'hello'",
+      "#1 enqueued in 'hello' on rabbit-1 (ready 1, unacked 0)",
+      "#1 delivered from 'hello' to receiver after T s in the queue",
+      "#1 acked by receiver",
+    ]);
+  });
+
+  it("folds a step repeated for many queues (a fanout to 20 agents), and --no-fold prints every one", () => {
+    const args = [
+      "trace",
+      "scenarios/openstack/neutron-agents-at-scale.yaml",
+      "--flow",
+      "port-update#1",
+      "--set",
+      "rpc.services.q-agent-notifier-port-update.hosts=20",
+    ];
+    const folded = cli(...args);
+    const full = cli(...args, "--no-fold");
+    expect([folded.code, full.code]).toEqual([0, 0]);
+    const bindings = (text: string) =>
+      text.split("\n").filter((l) => / matches: a fanout exchange ignores the key$/.test(l));
+    expect(bindings(full.stdout)).toHaveLength(20);
+    expect(bindings(folded.stdout)).toHaveLength(4); // the first three and the last
+    expect(folded.stdout).toContain(
+      "… the step above 16 more times for other queues or hosts (--no-fold prints them)",
+    );
+    expect(folded.stdout.split("\n").length).toBeLessThan(full.stdout.split("\n").length / 3);
   });
 });

@@ -10,6 +10,8 @@ interface TraceOpts {
   readonly flow?: string;
   readonly seed?: number;
   readonly set: string[];
+  /** false with --no-fold: print every repeated step. */
+  readonly fold: boolean;
 }
 
 /** Simulated time advanced between checks whether the traced messages are done (1 s). */
@@ -27,6 +29,7 @@ export function traceCommand(program: Command): void {
     .option("--flow <name#k>", "the k-th flow of an RPC workload, e.g. boot#1 (default for rpc: scenarios)")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
     .option("--set <path=value>", "override a scenario value (repeatable)", collect, [])
+    .option("--no-fold", "print every step (by default a step repeated for many queues or hosts is folded)")
     .addHelpText(
       "after",
       "\nExamples:\n  amqpsim trace scenarios/openstack/nova-vm-boot.yaml --flow boot#1\n" +
@@ -48,7 +51,7 @@ async function trace(file: string, opts: TraceOpts): Promise<number> {
   if (given > 1) throw new CliError("give one of --first, --message or --flow");
   const scenario = await import("../../scenario/index.js");
   const { rpcSystemOf } = await import("../../scenario/rpc-extension.js");
-  const { FlowWatch, Narrator, formatTrace } = await import("../../rpc/trace/index.js");
+  const { FlowWatch, Narrator, foldRepeats, formatTrace } = await import("../../rpc/trace/index.js");
   let loaded: import("../../scenario/index.js").Scenario;
   try {
     loaded = scenario.loadScenarioFile(resolveScenarioArg(file), { sets: opts.set });
@@ -105,7 +108,7 @@ async function trace(file: string, opts: TraceOpts): Promise<number> {
     if (out.reason === "stopped") break;
   }
   if (setupError !== undefined) throw new CliError(setupError, 1);
-  const text = formatTrace(lines());
+  const text = formatTrace(opts.fold ? foldRepeats(lines()) : lines());
   process.stdout.write(`amqpsim trace: ${title} in ${loaded.name} (seed ${world.seed})\n`);
   process.stdout.write(text.length > 0 ? `${text}\n` : "nothing happened to it before the run ended\n");
   if (!done()) process.stdout.write(`(still in progress when the run ended at ${world.end / 1e9} s)\n`);
