@@ -37,7 +37,9 @@ export function renderWaterfall(id: string, title: string, trace: RpcTraceView):
     width: width - LABEL_W - 20,
     height: Math.max(1, spans.length) * ROW,
   };
-  const end = Math.max(trace.latency, 1e-6);
+  // at least 1 ms, so a flow that took no simulated time (a zero-cost broker, no network) gets a
+  // readable axis instead of ticks of 2e-7 s
+  const end = Math.max(trace.latency, 1e-3);
   const x = scaleLinear()
     .domain([0, end])
     .range([box.left, box.left + box.width]);
