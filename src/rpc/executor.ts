@@ -49,6 +49,14 @@ export class Executor {
     if (w > this.maxBacklog) this.maxBacklog = w;
   }
 
+  /** The process died: every thread is free and the queued tasks are gone. */
+  reset(): void {
+    this.load?.change(-this.busyCount, -this.waiting);
+    this.busyCount = 0;
+    this.backlog = [];
+    this.head = 0;
+  }
+
   /** The running task is done: its thread takes the oldest waiting task, if any. */
   release(): void {
     if (this.head < this.backlog.length) {

@@ -72,6 +72,8 @@ interface Waiter {
 /** One method invocation on a server thread. */
 interface Execution {
   readonly proc: RpcProcess;
+  /** The incarnation of `proc` that received it (see RpcProcess.restart). */
+  readonly epoch: number;
   readonly span: Span;
   readonly payload: RpcPayload;
   readonly method: MethodSpec | undefined;
@@ -142,7 +144,17 @@ function chain(ops: ((done: Done) => void)[], done: Done): void {
  */
 export class RpcProcess {
   readonly executor: Executor;
-  private readonly cpu = new ProcessCpu();
+  private cpu = new ProcessCpu();
+  /**
+   * Incarnation of the process: restart() starts a new one. Events and callbacks of an earlier
+   * incarnation (a method's next step, a periodic run, a publish retry) find the number changed
+   * and do nothing: that process is dead.
+   */
+  private epoch = 0;
+  /** Method invocations received by this incarnation and not finished (running, gated or queued). */
+  private readonly inFlight = new Set<Execution>();
+  /** SEND connections of this incarnation's pool (a dead incarnation's are closed and forgotten). */
+  private readonly poolConns = new Set<TransportConnection>();
   private readonly running = new Map<string, number>();
   private readonly gated = new Map<string, (() => void)[]>();
 
@@ -157,7 +169,6 @@ export class RpcProcess {
   private readonly waiters = new Map<number, Waiter>();
   /** `reply_<id>`; a restarted process is a new one with a new name (oslo: `reply_<uuid4 hex>`). */
   replyQueueName: string;
-  private restarts = 0;
 
   private readonly free: TransportConnection[] = [];
   private poolOpen = 0;
@@ -180,8 +191,10 @@ export class RpcProcess {
   deliveredServer = 0;
   deliveredFanout = 0;
   deliveredReplies = 0;
-  /** The reply queues this process declared (one per restart that made a call), in order. */
+  /** The reply queues this process declared (one per incarnation that made a call), in order. */
   readonly replyQueuesDeclared: string[] = [];
+  /** Its fanout queues, one per incarnation of a server (`<topic>_fanout_<incarnation id>`). */
+  readonly fanoutQueuesDeclared: string[] = [];
   /**
    * Messages published by this process, per exchange ("" = the default exchange). A list, not a
    * Map: a process publishes to two or three exchanges, and a scan of interned names is cheaper
@@ -204,17 +217,32 @@ export class RpcProcess {
     this.replyQueueName = replyQueue(id);
   }
 
-  /** Start serving (if a server) and the periodic tasks. */
-  start(): void {
-    if (this.service !== null) {
-      this.openListener();
-      const svc = this.service;
-      for (const p of svc.periodic) {
-        const spread = p.timer === "fixed" ? p.every : svc.periodicFuzzyDelay;
-        const first = spread > 0 ? Math.round(this.rng.next() * spread) : 0;
-        if (p.timer === "fixed") this.env.sim.schedule(first, () => this.fixedTick(p));
-        else this.env.sim.schedule(first, () => this.taskTick(p, -1));
-      }
+  /** Which incarnation is running (0, then one more per restart). */
+  get incarnation(): number {
+    return this.epoch;
+  }
+
+  /** The id of this incarnation: `id`, then `id.r1`, `id.r2` ... after restarts (oslo: a new uuid). */
+  private get incarnationId(): string {
+    return this.epoch === 0 ? this.id : `${this.id}.r${this.epoch}`;
+  }
+
+  /**
+   * Start serving (if a server) and the periodic jobs. At the start of the run every service has
+   * been up for a while: a fixed timer is at a random phase of its interval, periodic tasks start
+   * within periodicFuzzyDelay. After a restart a fixed timer runs at once (neutron's agents; nova's
+   * report_state waits INITIAL_REPORTING_DELAY, 5 s).
+   */
+  start(restarted = false): void {
+    if (this.service === null) return;
+    this.openListener();
+    const svc = this.service;
+    const epoch = this.epoch;
+    for (const p of svc.periodic) {
+      const spread = p.timer === "fixed" ? (restarted ? 0 : p.every) : svc.periodicFuzzyDelay;
+      const first = spread > 0 ? Math.round(this.rng.next() * spread) : 0;
+      if (p.timer === "fixed") this.env.sim.schedule(first, () => this.fixedTick(p, epoch));
+      else this.env.sim.schedule(first, () => this.taskTick(p, -1, epoch));
     }
   }
 
@@ -235,13 +263,14 @@ export class RpcProcess {
   private openListener(): void {
     const svc = this.service!;
     const o = this.env.oslo;
-    const conn = this.env.transport.connect(`${this.id}/listen`, () => this.listenerLost(conn));
+    const conn = this.env.transport.connect(`${this.incarnationId}/listen`, () => this.listenerLost(conn));
     this.listenConn = conn;
     const exchange = this.env.exchangeOf(svc.name);
     const topic = topicQueue(svc.name);
     const server = serverQueue(svc.name, this.host);
     const fx = fanoutExchange(svc.name);
-    const fq = fanoutQueue(svc.name, this.id);
+    const fq = fanoutQueue(svc.name, this.incarnationId);
+    if (!this.fanoutQueuesDeclared.includes(fq)) this.fanoutQueuesDeclared.push(fq);
     const onTopic = (d: TransportDelivery): void => {
       this.deliveredTopic++;
       this.onRequest(conn, d);
@@ -300,6 +329,7 @@ export class RpcProcess {
     const method = this.service!.methods[payload.method];
     const exec: Execution = {
       proc: this,
+      epoch: this.epoch,
       span,
       payload,
       method,
@@ -309,6 +339,7 @@ export class RpcProcess {
       failed: method === undefined,
       heartbeat: NO_EVENT,
     };
+    this.inFlight.add(exec);
     this.executor.submit(() => this.gate(exec));
   }
 
@@ -347,6 +378,7 @@ export class RpcProcess {
   }
 
   private begin(exec: Execution): void {
+    if (exec.epoch !== this.epoch) return;
     const now = this.env.sim.now;
     const { span, method, payload } = exec;
     if (span.kind !== "fanout") span.started = now;
@@ -374,6 +406,7 @@ export class RpcProcess {
 
   /** @internal event action: the next step of a method, or its end. */
   advanceExec(exec: Execution): void {
+    if (exec.epoch !== this.epoch) return; // the process that ran it was restarted
     if (exec.failed || exec.next === exec.steps.length) {
       this.finish(exec);
       return;
@@ -389,6 +422,7 @@ export class RpcProcess {
   }
 
   private finish(exec: Execution): void {
+    this.inFlight.delete(exec);
     const now = this.env.sim.now;
     const { span, payload } = exec;
     if (exec.heartbeat !== NO_EVENT) this.env.sim.cancel(exec.heartbeat);
@@ -402,6 +436,7 @@ export class RpcProcess {
   /** Call-monitor heartbeat: a reply with ending=False every call_monitor_timeout / 2 (dispatcher `_watchdog`). */
   /** @internal event action. */
   heartbeatExec(exec: Execution): void {
+    if (exec.epoch !== this.epoch) return;
     const p = exec.payload;
     this.acquire((conn) => {
       this.countPublish(this.replyExchange(p.replyTo));
@@ -444,11 +479,14 @@ export class RpcProcess {
     }
     const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
     const message = { bytes, payload: this.replyPayload(span, p.msgId, true, failure) };
+    const epoch = this.epoch;
     this.acquire((conn) => {
       const deadline = this.env.sim.now + o.missingConsumerRetryTimeout;
       const attempt = (): void => {
+        if (epoch !== this.epoch) return; // restarted during the missing-queue retry loop
         this.countPublish(this.replyExchange(p.replyTo));
         conn.publish(this.replyExchange(p.replyTo), p.replyTo, message, { mandatory: true }, (outcome) => {
+          if (epoch !== this.epoch) return;
           if (outcome === "returned" && this.env.sim.now + o.missingConsumerRetryInterval <= deadline) {
             span.replyRetries++;
             this.env.sim.schedule(o.missingConsumerRetryInterval, attempt);
@@ -474,18 +512,55 @@ export class RpcProcess {
   }
 
   /**
-   * Process restart: a fresh reply connection and a reply queue with a new name on the next call
-   * (a new process has a new uuid; servers that gave up on the old name keep ignoring it, see
-   * `obsolete`). Calls pending at the restart time out.
+   * The process is killed and started again (`systemctl restart nova-compute`): a new incarnation
+   * with a new id, so new reply and fanout queue names (oslo names them by a new uuid; the old
+   * ones are left to x-expires, and servers that gave up on the old reply queue keep ignoring it,
+   * see `obsolete`). Everything the dead one was doing ends with it:
+   * - its calls: nobody waits for their replies any more (closed as "failed", not as a
+   *   MessagingTimeout: no thread lived to raise it);
+   * - the methods it was running or had queued: a cast closes "failed"; a caller waiting on a call
+   *   it was serving times out in its own time;
+   * - its connections (closed), its executor threads, its GIL, its periodic jobs.
+   * The new incarnation opens its listener and starts its periodic jobs at once.
    */
   restart(): void {
-    this.restarts++;
-    this.replyQueueName = replyQueue(`${this.id}.r${this.restarts}`);
-    const old = this.replyConn;
+    const sim = this.env.sim;
+    const now = sim.now;
+    const recorder = this.env.recorder;
+    this.epoch++;
+    for (const w of this.waiters.values()) {
+      w.settled = true;
+      if (w.monitorTimer !== NO_EVENT) sim.cancel(w.monitorTimer);
+      recorder.close(w.span, "failed", now);
+    }
+    this.waiters.clear();
+    this.replyPending.length = 0;
+    for (const exec of this.inFlight) {
+      if (exec.heartbeat !== NO_EVENT) sim.cancel(exec.heartbeat);
+      if (exec.span.kind === "cast") recorder.close(exec.span, "failed", now);
+    }
+    this.inFlight.clear();
+    this.executor.reset();
+    this.cpu = new ProcessCpu();
+    this.running.clear();
+    this.gated.clear();
+    this.listenConn?.close();
+    this.listenConn = null;
+    this.listenAttempt = 0;
+    this.replyConn?.close();
     this.replyConn = null;
     this.replyReady = false;
     this.replyDeclaring = false;
-    old?.close();
+    this.replyAttempt = 0;
+    for (const c of this.poolConns) c.close();
+    this.poolConns.clear();
+    this.free.length = 0;
+    this.poolOpen = 0;
+    this.poolWaiters.length = 0;
+    this.obsolete.clear();
+    this.notifyDeclared.clear();
+    this.replyQueueName = replyQueue(this.incarnationId);
+    this.start(true);
   }
 
   // ---------------------------------------------------------------- client side
@@ -594,6 +669,7 @@ export class RpcProcess {
   }
 
   private publishCall(w: Waiter): void {
+    if (w.settled) return; // its process was restarted
     const conn = this.free.length > 0 ? this.takeFree() : null;
     if (conn !== null) this.sendCall(w, conn);
     else this.acquire((c) => this.sendCall(w, c));
@@ -719,7 +795,7 @@ export class RpcProcess {
     this.replyDeclaring = true;
     const q = this.replyQueueName;
     if (!this.replyQueuesDeclared.includes(q)) this.replyQueuesDeclared.push(q);
-    const conn = this.env.transport.connect(`${this.id}/reply`, () => this.replyLost(conn));
+    const conn = this.env.transport.connect(`${this.incarnationId}/reply`, () => this.replyLost(conn));
     this.replyConn = conn;
     const ops: ((d: Done) => void)[] = [];
     if (this.env.oslo.replyExchanges) {
@@ -758,12 +834,15 @@ export class RpcProcess {
     const span = this.span(step, trace, parent, exchange, key);
     const bytes = Math.max(1, Math.round(this.env.messageBytes.sample(this.rng)));
     const message = { bytes, payload: this.requestPayload(span, 0, "", 0) };
+    const epoch = this.epoch;
     const publish = (attempt: number): void => {
+      if (epoch !== this.epoch) return; // restarted while retrying: the cast died with the process
       this.acquire((conn) => {
         const go = (): void => {
           if (span.published < 0) span.published = this.env.sim.now;
           this.countPublish(exchange);
           conn.publish(exchange, key, message, { mandatory: false }, (outcome) => {
+            if (epoch !== this.epoch) return;
             this.release(conn);
             if (outcome === "closed" || outcome === "nacked") {
               const delay = reconnectDelay(this.env.oslo, attempt, this.rng);
@@ -838,6 +917,7 @@ export class RpcProcess {
     while (this.free.length > 0) {
       const c = this.free.pop()!;
       if (c.open) return c;
+      this.poolConns.delete(c);
       this.poolOpen--;
     }
     return null;
@@ -851,11 +931,13 @@ export class RpcProcess {
         use(c);
         return;
       }
+      this.poolConns.delete(c);
       this.poolOpen--;
     }
     if (this.poolOpen < this.env.oslo.connPoolSize) {
       this.poolOpen++;
-      const conn = this.env.transport.connect(`${this.id}/send-${++this.poolSeq}`, () => {});
+      const conn = this.env.transport.connect(`${this.incarnationId}/send-${++this.poolSeq}`, () => {});
+      this.poolConns.add(conn);
       use(conn);
       return;
     }
@@ -863,7 +945,9 @@ export class RpcProcess {
   }
 
   private release(conn: TransportConnection): void {
+    if (!this.poolConns.has(conn)) return; // a dead incarnation's (closed at the restart)
     if (!conn.open) {
+      this.poolConns.delete(conn);
       this.poolOpen--;
       const w = this.poolWaiters.shift();
       if (w !== undefined) this.acquire(w);
@@ -878,12 +962,13 @@ export class RpcProcess {
 
   /**
    * One run of a periodic job: its step (`repeat` times), then `then(lag)` with the lag the last
-   * step asked to wait before anything else (see StepDone).
+   * step asked to wait before anything else (see StepDone). Stops if the process is restarted.
    */
-  private runPeriodic(step: StepSpec, then: (lag: Nanoseconds) => void): void {
+  private runPeriodic(step: StepSpec, epoch: number, then: (lag: Nanoseconds) => void): void {
     const trace = this.env.recorder.newTrace();
     let remaining = step.repeat;
     const next = (_ok: boolean, lag: Nanoseconds): void => {
+      if (epoch !== this.epoch) return;
       if (remaining-- > 0) {
         if (lag > 0) this.env.sim.schedule(lag, () => this.perform(step, trace, -1, next));
         else this.perform(step, trace, -1, next);
@@ -900,16 +985,17 @@ export class RpcProcess {
    * (`_nearest_boundary`; none under 20 s), and the next run is due `every` after the mark, or as
    * soon as this run returns if it overran. `mark` < 0: the first run, whose mark is its start.
    */
-  private taskTick(p: PeriodicSpec, mark: Nanoseconds): void {
+  private taskTick(p: PeriodicSpec, mark: Nanoseconds, epoch: number): void {
+    if (epoch !== this.epoch) return;
     const now = this.env.sim.now;
     let at = now;
     if (mark >= 0) {
       const jitterSeconds = Math.floor((p.every / NS_PER_S) * (this.rng.next() / 20));
       at = now - ((now - mark) % p.every) + jitterSeconds * NS_PER_S;
     }
-    this.runPeriodic(p.step, (lag) => {
+    this.runPeriodic(p.step, epoch, (lag) => {
       const delay = Math.max(lag, at + p.every - this.env.sim.now);
-      this.env.sim.schedule(delay, () => this.taskTick(p, at));
+      this.env.sim.schedule(delay, () => this.taskTick(p, at, epoch));
     });
   }
 
@@ -917,11 +1003,12 @@ export class RpcProcess {
    * oslo.service FixedIntervalLoopingCall (`loopingcall.py`): the next run starts `every` after
    * this one started, or at once if this one took longer; no jitter.
    */
-  private fixedTick(p: PeriodicSpec): void {
+  private fixedTick(p: PeriodicSpec, epoch: number): void {
+    if (epoch !== this.epoch) return;
     const started = this.env.sim.now;
-    this.runPeriodic(p.step, (lag) => {
+    this.runPeriodic(p.step, epoch, (lag) => {
       const delay = Math.max(lag, started + p.every - this.env.sim.now);
-      this.env.sim.schedule(delay, () => this.fixedTick(p));
+      this.env.sim.schedule(delay, () => this.fixedTick(p, epoch));
     });
   }
 }

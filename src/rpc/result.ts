@@ -10,7 +10,7 @@ import type {
   SpanJson,
   TraceJson,
 } from "../metrics/rpc-result.js";
-import { fanoutExchange, fanoutQueue, serverQueue, topicQueue } from "./naming.js";
+import { fanoutExchange, serverQueue, topicQueue } from "./naming.js";
 import type { RpcProcess } from "./process.js";
 import { exemplarBucket, type KeptFlow } from "./recorder.js";
 import type { Span } from "./span.js";
@@ -158,7 +158,7 @@ function rpcTopology(system: RpcSystem): NonNullable<RpcResult["topology"]> {
     const procs = system.processesOf(s.name);
     const hosts = [...new Set(procs.map((p) => p.host))];
     const servers = hosts.map((h) => serverQueue(s.name, h));
-    const fanouts = procs.map((p) => fanoutQueue(s.name, p.id));
+    const fanouts = procs.flatMap((p) => p.fanoutQueuesDeclared);
     const consumes: RpcQueueFamily[] = [
       {
         label: topicQueue(s.name),

@@ -5,7 +5,8 @@ export type SpanKind = "call" | "cast" | "fanout" | "notify";
 /**
  * How a span ended. "open": still running when the run ended (a cast whose request was lost
  * never closes). "timeout": MessagingTimeout at the caller. "failed": the method raised (e.g. a
- * nested call timed out) or its reply was abandoned. "unroutable": no queue took the request.
+ * nested call timed out), its reply was abandoned, or the process that made or ran it was
+ * restarted. "unroutable": no queue took the request.
  */
 export type SpanOutcome = "ok" | "timeout" | "failed" | "unroutable" | "open";
 

@@ -101,7 +101,8 @@ export interface WorkloadSpec {
  * Something that happens to one oslo.messaging process at a time (an object that schedules its
  * own event, like the cluster's faults): `lose-reply-consumer` cancels the reply consumer and the
  * driver never consumes again while its connection stays up (so x-expires eventually deletes the
- * reply queue); `restart` restarts the process, which declares its reply queue afresh.
+ * reply queue); `restart` kills the process and starts a new incarnation: what the dead one was
+ * doing ends with it, and the new one has new reply and fanout queues (see RpcProcess.restart).
  */
 export interface IncidentSpec {
   readonly at: Nanoseconds;

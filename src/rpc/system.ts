@@ -108,8 +108,9 @@ export class RpcSystem {
       const proc = procs[i % procs.length]!;
       const trace = this.recorder.startFlow(w.name, now);
       let remaining = w.step.repeat;
+      const epoch = proc.incarnation;
       const next = (_ok: boolean, lag: number): void => {
-        if (remaining-- <= 0) return;
+        if (remaining-- <= 0 || proc.incarnation !== epoch) return; // restarted: the request died with it
         if (lag > 0) this.sim.schedule(lag, () => proc.perform(w.step, trace, -1, next));
         else proc.perform(w.step, trace, -1, next);
       };

@@ -128,7 +128,7 @@ const incidentSchema = z.strictObject({
   do: z.enum(["lose-reply-consumer", "restart"]).meta({
     description:
       "lose-reply-consumer: the reply consumer is cancelled and never re-created while the connection stays up; " +
-      "restart: the process restarts and declares its reply queue afresh.",
+      "restart: the process is killed and started again: its pending calls and running methods end with it, and the new one declares new reply and fanout queues (the old ones expire) and starts its periodic jobs at once.",
   }),
 });
 
