@@ -85,6 +85,11 @@ interface Execution {
 }
 
 const NO_EVENT = -1;
+/**
+ * Longest sleep of the periodic-task loop: oslo.service `DEFAULT_INTERVAL` (60 s, the idle time it
+ * starts from) and nova's `periodic_interval_max` (60 s, the DynamicLoopingCall's cap).
+ */
+const PERIODIC_IDLE_MAX = 60 * NS_PER_S;
 const NO_STEPS: readonly StepSpec[] = [];
 /**
  * Exchange and routing key of steps whose target is fixed (any server of a topic, a named host,
@@ -229,20 +234,30 @@ export class RpcProcess {
 
   /**
    * Start serving (if a server) and the periodic jobs. At the start of the run every service has
-   * been up for a while: a fixed timer is at a random phase of its interval, periodic tasks start
-   * within periodicFuzzyDelay. After a restart a fixed timer runs at once (neutron's agents; nova's
-   * report_state waits INITIAL_REPORTING_DELAY, 5 s).
+   * been up for a while: a fixed timer is at a random phase of its interval. After a restart a
+   * fixed timer runs at once (neutron's agents; nova's report_state waits
+   * INITIAL_REPORTING_DELAY, 5 s). The periodic tasks' loop first looks within periodicFuzzyDelay
+   * (nova `Service.start`: `initial_delay = random.randint(0, periodic_fuzzy_delay)`).
    */
   start(restarted = false): void {
     if (this.service === null) return;
     this.openListener();
     const svc = this.service;
     const epoch = this.epoch;
+    const tasks: PeriodicSpec[] = [];
     for (const p of svc.periodic) {
-      const spread = p.timer === "fixed" ? (restarted ? 0 : p.every) : svc.periodicFuzzyDelay;
-      const first = spread > 0 ? Math.round(this.rng.next() * spread) : 0;
-      if (p.timer === "fixed") this.env.sim.schedule(first, () => this.fixedTick(p, epoch));
-      else this.env.sim.schedule(first, () => this.taskTick(p, -1, epoch));
+      if (p.timer === "task") {
+        tasks.push(p);
+        continue;
+      }
+      const first = restarted ? 0 : Math.round(this.rng.next() * p.every);
+      this.env.sim.schedule(first, () => this.fixedTick(p, epoch));
+    }
+    if (tasks.length > 0) {
+      const fuzzy = svc.periodicFuzzyDelay;
+      const first = fuzzy > 0 ? Math.round(this.rng.next() * fuzzy) : 0;
+      const marks = tasks.map(() => -1);
+      this.env.sim.schedule(first, () => this.taskLoop(tasks, marks, epoch));
     }
   }
 
@@ -980,23 +995,46 @@ export class RpcProcess {
   }
 
   /**
-   * oslo.service periodic task (`periodic_task.py`): a run sets the last-run mark to the latest
-   * point of the grid (mark + k x every) plus int(every_s x U / 20) whole seconds of jitter
-   * (`_nearest_boundary`; none under 20 s), and the next run is due `every` after the mark, or as
-   * soon as this run returns if it overran. `mark` < 0: the first run, whose mark is its start.
+   * One pass of oslo.service's periodic-task loop (`PeriodicTasks.run_periodic_tasks`, driven by a
+   * DynamicLoopingCall): the service's `timer: task` jobs, in order, ONE AFTER THE OTHER in one
+   * greenthread, so a slow one delays the rest. A task runs when `every` has passed since its
+   * mark (its first run: at the first pass); running sets the mark to the latest point of its
+   * grid (mark + k x every) plus int(every_s x U / 20) whole seconds of jitter
+   * (`_nearest_boundary`; none under 20 s). After the pass the loop sleeps until the next task is
+   * due, at most DEFAULT_INTERVAL and periodic_interval_max (both 60 s), counted from the pass's
+   * end. `marks[i]` < 0: task i has not run yet.
    */
-  private taskTick(p: PeriodicSpec, mark: Nanoseconds, epoch: number): void {
+  private taskLoop(tasks: readonly PeriodicSpec[], marks: number[], epoch: number): void {
     if (epoch !== this.epoch) return;
-    const now = this.env.sim.now;
-    let at = now;
-    if (mark >= 0) {
-      const jitterSeconds = Math.floor((p.every / NS_PER_S) * (this.rng.next() / 20));
-      at = now - ((now - mark) % p.every) + jitterSeconds * NS_PER_S;
-    }
-    this.runPeriodic(p.step, epoch, (lag) => {
-      const delay = Math.max(lag, at + p.every - this.env.sim.now);
-      this.env.sim.schedule(delay, () => this.taskTick(p, at, epoch));
-    });
+    const sim = this.env.sim;
+    let idle = PERIODIC_IDLE_MAX;
+    let i = 0;
+    const nextTask = (): void => {
+      if (epoch !== this.epoch) return;
+      while (i < tasks.length) {
+        const k = i++;
+        const p = tasks[k]!;
+        const now = sim.now;
+        idle = Math.min(idle, p.every);
+        const mark = marks[k]!;
+        if (mark >= 0) {
+          const wait = mark + p.every - now;
+          if (wait > 0) {
+            idle = Math.min(idle, wait);
+            continue;
+          }
+          const jitterSeconds = Math.floor((p.every / NS_PER_S) * (this.rng.next() / 20));
+          marks[k] = now - ((now - mark) % p.every) + jitterSeconds * NS_PER_S;
+        } else marks[k] = now;
+        this.runPeriodic(p.step, epoch, (lag) => {
+          if (lag > 0) sim.schedule(lag, nextTask);
+          else nextTask();
+        });
+        return;
+      }
+      sim.schedule(idle, () => this.taskLoop(tasks, marks, epoch));
+    };
+    nextTask();
   }
 
   /**

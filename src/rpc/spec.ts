@@ -48,10 +48,12 @@ export interface MethodSpec {
 
 /**
  * How a periodic job is timed; the two timers OpenStack services use:
- * - "task": an oslo.service `@periodic_task` (nova `update_available_resource`, ...). Each run moves
- *   the task's last-run mark to the latest point of its grid (first run + k x every) and adds a
+ * - "task": an oslo.service `@periodic_task` (nova `update_available_resource`, ...). A process's
+ *   tasks share one loop and run one after the other (`run_periodic_tasks`). Each run moves the
+ *   task's last-run mark to the latest point of its grid (first run + k x every) and adds a
  *   jitter of int(every_s x U(0,1) / 20) whole seconds (`periodic_task.py _nearest_boundary`): 0-5 %
- *   of the interval, and none below 20 s. The next run is due `every` after the mark.
+ *   of the interval, and none below 20 s. The next run is due `every` after the mark; the loop
+ *   sleeps after each pass until the next task is due (at most 60 s).
  * - "fixed": a `FixedIntervalLoopingCall` (nova servicegroup `_report_state`, the neutron agents'
  *   heartbeat): the next run starts `every` after this one started, at once if this one overran;
  *   no jitter (`loopingcall.py`).

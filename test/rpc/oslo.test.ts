@@ -88,7 +88,19 @@ describe("oslo.messaging server and driver behaviour", () => {
   }
   const gaps = (t: number[]): number[] => t.slice(1).map((x, i) => Math.round((x - t[i]!) * 1e6) / 1e6);
 
-  it("a periodic task's runs are its interval apart plus 0, 1 or 2 whole seconds of jitter at 60 s (int(60 * U / 20)), the first within the fuzzy delay", () => {
+  it("periodic tasks: the loop sleeps after each pass, so a 10 s task whose call takes 0.5 s (the reply poll) runs every 10.5 s; under 20 s there is no jitter", () => {
+    const w = world([
+      service("conductor", { methods: { object_action: method("const(1ms)") } }),
+      service("compute", { periodic: [periodic("10s", "call conductor.object_action")] }),
+    ]);
+    const times = requestTimes(w);
+    w.sim.run({ until: seconds(200) });
+    const t = [...times.values()][0]!;
+    expect(t.length).toBeGreaterThanOrEqual(18);
+    for (const g of gaps(t)) expect(g).toBe(10.5);
+  });
+
+  it("periodic tasks at 60 s: whole-second jitter int(60 * U / 20) in 0-2 s, and the pass's own 0.5 s; the first run within the fuzzy delay", () => {
     const w = world([
       service("conductor", { methods: { object_action: method("const(1ms)") } }),
       service("compute", {
@@ -105,25 +117,32 @@ describe("oslo.messaging server and driver behaviour", () => {
       expect(t[0]).toBeLessThan(30);
       all.push(...gaps(t));
     }
-    expect(new Set(all)).toEqual(new Set([60, 61, 62]));
-    for (const g of [60, 61, 62]) {
-      // about a third each of ~230 gaps
-      expect(all.filter((x) => x === g).length).toBeGreaterThan(all.length / 5);
-    }
+    // With mark m (grid point + jitter j) and the run starting o s past its grid point, the check
+    // 60.5 s after the last start finds the task due (gap 60.5) unless j > o + 0.5, when it waits
+    // for m + 60 (gap 60 + j - o): so 60.5, 61, 61.5 or 62 s, never 60.
+    expect([...new Set(all)].sort()).toEqual([60.5, 61, 61.5, 62]);
+    expect(all.filter((g) => g > 60.5).length).toBeGreaterThan(all.length / 5); // the jitter shows
   });
 
-  it("a periodic task under 20 s has no jitter (it is whole seconds), and a run that overruns its interval is followed at once by the next", () => {
+  it("periodic tasks run one after the other: a slow one delays the next; a run that overruns its interval sleeps the interval after it", () => {
     const w = world([
-      // a 12 s method: every run overruns its 10 s interval
-      service("conductor", { methods: { object_action: method("const(12s)") } }),
-      service("compute", { periodic: [periodic("10s", "call conductor.object_action")] }),
+      service("conductor", {
+        methods: { slow: method("const(25s)"), quick: method("const(1ms)") },
+      }),
+      service("compute", {
+        periodic: [periodic("10s", "call conductor.slow"), periodic("10s", "call conductor.quick")],
+      }),
     ]);
-    const times = requestTimes(w);
-    w.sim.run({ until: seconds(200) });
-    const t = times.get("compute-1/0") ?? [...times.values()][0]!;
-    // each run starts as soon as the last returns: 12 s later (the reply lands on a 0.5 s poll tick)
-    for (const g of gaps(t)) expect(g).toBeCloseTo(12, 2);
-    expect(t.length).toBeGreaterThanOrEqual(15);
+    const at = new Map<string, number[]>();
+    const open = w.system.recorder.open.bind(w.system.recorder);
+    w.system.recorder.open = (span) => {
+      at.set(span.method, [...(at.get(span.method) ?? []), span.requested / 1e9]);
+      open(span);
+    };
+    w.sim.run({ until: seconds(120) });
+    // pass 1 at 0: slow (25 s, its reply on a 0.5 s poll tick), then quick (0.5 s); sleep 10 s
+    expect(at.get("slow")!.slice(0, 3)).toEqual([0, 35.5, 71]);
+    expect(at.get("quick")!.slice(0, 3)).toEqual([25, 60.5, 96]);
   });
 
   it("a fixed-interval timer (report_state) runs exactly every interval with no jitter, from a random phase per host", () => {

@@ -85,7 +85,7 @@ const periodicSchema = z.strictObject({
   do: step("The RPC step the task makes."),
   timer: z.enum(["task", "fixed"]).default("task").meta({
     description:
-      "task: an oslo.service periodic task (the next run is due `every` after the last grid point, plus int(every_s * U / 20) whole seconds of jitter: 0-5 %, none under 20 s). fixed: a FixedIntervalLoopingCall, as nova's and neutron's report_state use (every `every` from the last start, no jitter).",
+      "task: an oslo.service periodic task (a process's tasks run one after the other in one loop; the next run is due `every` after the last grid point, plus int(every_s * U / 20) whole seconds of jitter: 0-5 %, none under 20 s). fixed: a FixedIntervalLoopingCall, as nova's and neutron's report_state use (every `every` from the last start, no jitter).",
   }),
 });
 
