@@ -3,6 +3,7 @@ import { RandomStreams } from "../../src/engine/random.js";
 import { seconds } from "../../src/engine/time.js";
 import { reconnectDelay } from "../../src/rpc/backoff.js";
 import { OSLO_DEFAULTS, osloOptions } from "../../src/rpc/options.js";
+import type { Span } from "../../src/rpc/span.js";
 import { formatStep, parseStep } from "../../src/rpc/step.js";
 import { method, periodic, service, type World, workload, world } from "./helpers.js";
 
@@ -74,14 +75,14 @@ describe("oslo.messaging server and driver behaviour", () => {
     expect(fates.queues.get("compute.compute-1")).toBeUndefined();
   });
 
-  /** Request times (s) of each calling process, from the recorder's opened spans. */
-  function requestTimes(w: World): Map<string, number[]> {
+  /** Request times (s) from the recorder's opened spans, per calling process (or per `by`). */
+  function requestTimes(w: World, by: (span: Span) => string = (span) => span.from): Map<string, number[]> {
     const times = new Map<string, number[]>();
     const open = w.system.recorder.open.bind(w.system.recorder);
     w.system.recorder.open = (span) => {
-      const list = times.get(span.from) ?? [];
+      const list = times.get(by(span)) ?? [];
       list.push(span.requested / 1e9);
-      times.set(span.from, list);
+      times.set(by(span), list);
       open(span);
     };
     return times;
@@ -133,12 +134,7 @@ describe("oslo.messaging server and driver behaviour", () => {
         periodic: [periodic("10s", "call conductor.slow"), periodic("10s", "call conductor.quick")],
       }),
     ]);
-    const at = new Map<string, number[]>();
-    const open = w.system.recorder.open.bind(w.system.recorder);
-    w.system.recorder.open = (span) => {
-      at.set(span.method, [...(at.get(span.method) ?? []), span.requested / 1e9]);
-      open(span);
-    };
+    const at = requestTimes(w, (span) => span.method);
     w.sim.run({ until: seconds(120) });
     // pass 1 at 0: slow (25 s, its reply on a 0.5 s poll tick), then quick (0.5 s); sleep 10 s
     expect(at.get("slow")!.slice(0, 3)).toEqual([0, 35.5, 71]);
